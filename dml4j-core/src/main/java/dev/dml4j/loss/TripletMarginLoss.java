@@ -1,0 +1,106 @@
+package dev.dml4j.loss;
+
+import ai.djl.ndarray.NDArray;
+import dev.dml4j.distance.Distance;
+import dev.dml4j.distance.LpDistance;
+import dev.dml4j.mining.IndicesTuple;
+import dev.dml4j.mining.Tuples;
+import dev.dml4j.reduce.AvgNonZeroReducer;
+import dev.dml4j.reduce.LossTerm;
+import dev.dml4j.reduce.LossTerms;
+import dev.dml4j.reduce.ReductionType;
+import dev.dml4j.reduce.Reducer;
+import dev.dml4j.util.Checks;
+import dev.dml4j.util.Ops;
+import dev.dml4j.util.Params;
+import java.util.Random;
+
+/**
+ * Triplet margin loss (Weinberger &amp; Saul 2009; Schroff et al. 2015): [d(a,p) − d(a,n) + margin]<sub>+</sub>
+ * per triplet (softplus when smooth). With {@code swap}, d(a,n) is replaced by the closer of d(a,n) and d(p,n)
+ * (Balntas et al. 2016). Without a miner it uses all triplets, or {@code tripletsPerAnchor} random ones.
+ */
+public class TripletMarginLoss extends MetricLoss {
+    /** Use every triplet of the batch. */
+    public static final int ALL = -1;
+
+    private final double margin;
+    private final boolean swap;
+    private final boolean smoothLoss;
+    private final int tripletsPerAnchor;
+    private final Random rng = new Random(0);
+
+    /** The reference default: margin 0.05, no swap, hinge, all triplets. */
+    public TripletMarginLoss() {
+        this(0.05, false, false, ALL, null, null);
+    }
+
+    /** A triplet loss with the given margin and the other defaults. */
+    public TripletMarginLoss(double margin) {
+        this(margin, false, false, ALL, null, null);
+    }
+
+    /**
+     * @param margin the desired gap between negative and positive distance (default 0.05; ≥ 0)
+     * @param swap use the closer of d(a,n), d(p,n) (default false)
+     * @param smoothLoss softplus instead of the hinge (default false)
+     * @param tripletsPerAnchor {@link #ALL} (default) or how many random triplets per anchor
+     * @param distance the distance (null: normalised Euclidean)
+     * @param reducer the reducer (null: average of non-zero)
+     */
+    public TripletMarginLoss(double margin, boolean swap, boolean smoothLoss, int tripletsPerAnchor,
+            Distance distance, Reducer reducer) {
+        super(distance, reducer);
+        this.margin = Checks.atLeast(margin, 0, "TripletMarginLoss margin");
+        Checks.require(tripletsPerAnchor == ALL || tripletsPerAnchor > 0,
+                "tripletsPerAnchor must be ALL or > 0, got " + tripletsPerAnchor);
+        this.swap = swap;
+        this.smoothLoss = smoothLoss;
+        this.tripletsPerAnchor = tripletsPerAnchor;
+    }
+
+    /** Builds from reference parameters {@code margin, swap, smooth_loss, triplets_per_anchor, distance, reducer}. */
+    public static TripletMarginLoss fromParams(Params params) {
+        Common c = common(params);
+        Object tpa = params.raw("triplets_per_anchor");
+        int perAnchor = tpa == null || "all".equals(tpa) ? ALL : params.getInt("triplets_per_anchor", ALL);
+        return apply(new TripletMarginLoss(params.getDouble("margin", 0.05), params.getBoolean("swap", false),
+                params.getBoolean("smooth_loss", false), perAnchor, c.distance(), c.reducer()), c);
+    }
+
+    @Override
+    protected Distance defaultDistance() {
+        return new LpDistance();
+    }
+
+    @Override
+    protected Reducer defaultReducer() {
+        return new AvgNonZeroReducer();
+    }
+
+    @Override
+    protected LossTerms computeLoss(NDArray embeddings, NDArray labels, IndicesTuple tuple, NDArray refEmbeddings,
+            NDArray refLabels) {
+        IndicesTuple.Triplets t;
+        if (tuple != null) {
+            t = tuple.toTriplets();
+        } else if (tripletsPerAnchor == ALL) {
+            t = Tuples.allTriplets(labels, refLabels);
+        } else {
+            t = Tuples.randomTriplets(labels, refLabels, tripletsPerAnchor, rng);
+        }
+        if (t.count() == 0) {
+            return LossTerms.of(LossTerm.zero());
+        }
+        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
+        NDArray ap = Ops.pick(mat, t.a(), t.p());
+        NDArray an = Ops.pick(mat, t.a(), t.n());
+        if (swap) {
+            NDArray pn = Ops.pick(mat, t.p(), t.n());
+            an = Ops.closer(an, pn, distance.isInverted());
+        }
+        NDArray violation = distance.margin(ap, an).add(margin);
+        NDArray losses = smoothLoss ? Ops.softplus(violation) : Ops.relu(violation);
+        return LossTerms.of(new LossTerm(losses, new NDArray[] {t.a(), t.p(), t.n()}, ReductionType.TRIPLET));
+    }
+}

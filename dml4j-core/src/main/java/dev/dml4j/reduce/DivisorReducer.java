@@ -1,0 +1,26 @@
+package dev.dml4j.reduce;
+
+import ai.djl.ndarray.NDArray;
+import dev.dml4j.util.Ops;
+import dev.dml4j.util.Params;
+
+/** Σ losses / divisor, with the divisor supplied by the loss in its {@link LossTerm}; 0 when the divisor is 0. */
+public class DivisorReducer extends Reducer {
+
+    /** Builds from reference parameters (none). */
+    public static DivisorReducer fromParams(Params params) {
+        return new DivisorReducer();
+    }
+
+    @Override
+    protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
+        double d = term.divisor();
+        if (Double.isNaN(d)) {
+            throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does not");
+        }
+        if (d == 0) {
+            return Ops.zeroLoss(embeddings);
+        }
+        return term.losses().sum().div(d);
+    }
+}

@@ -1,0 +1,18 @@
+package dev.dml4j.reduce;
+
+import ai.djl.ndarray.NDArray;
+import dev.dml4j.util.Params;
+
+/** The mean of all loss values. */
+public class MeanReducer extends Reducer {
+
+    /** Builds from reference parameters (none). */
+    public static MeanReducer fromParams(Params params) {
+        return new MeanReducer();
+    }
+
+    @Override
+    protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
+        return term.losses().mean();
+    }
+}

@@ -1,0 +1,199 @@
+package dev.dml4j.util;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+/**
+ * Tensor operations that DJL lacks or that need care for exact, NaN-free gradients (log-sum-exp with masks,
+ * masked fills, pairwise distances, scatter-add, row picking). Every loss uses these instead of its own copy.
+ */
+public final class Ops {
+    private Ops() {
+    }
+
+    /** The most negative finite value of a floating type (the reference's "negative infinity" for masks). */
+    public static double negInf(DataType t) {
+        return t == DataType.FLOAT64 ? -Double.MAX_VALUE : -Float.MAX_VALUE;
+    }
+
+    /** The largest finite value of a floating type (the reference's "positive infinity" for masks). */
+    public static double posInf(DataType t) {
+        return t == DataType.FLOAT64 ? Double.MAX_VALUE : Float.MAX_VALUE;
+    }
+
+    /** The smallest positive normal value of a floating type (the reference's "small value"). */
+    public static double smallVal(DataType t) {
+        return t == DataType.FLOAT64 ? Double.MIN_NORMAL : Float.MIN_NORMAL;
+    }
+
+    /** A zero scalar that still carries the gradient graph of {@code x} (sum of x·0), the reference's "zero loss". */
+    public static NDArray zeroLoss(NDArray x) {
+        try (NDArray z = x.mul(0)) {
+            return z.sum();
+        }
+    }
+
+    /** A scalar of value {@code v} with the data type and device of {@code like}. */
+    public static NDArray scalar(NDArray like, double v) {
+        return like.getManager().create(v).toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+    }
+
+    /** {@code x} where {@code mask} is false, {@code value} where it is true (mask broadcasts to x). */
+    public static NDArray maskedFill(NDArray x, NDArray mask, double value) {
+        try (NDArray fill = x.getManager().full(new Shape(), (float) 0, x.getDataType()).add(value);
+             NDArray fullFill = fill.broadcast(x.getShape());
+             NDArray fullMask = mask.getShape().equals(x.getShape()) ? null : mask.broadcast(x.getShape())) {
+            return NDArrays.where(fullMask == null ? mask : fullMask, fullFill, x);
+        }
+    }
+
+    /**
+     * log(Σ exp x) along {@code axis} (kept as size 1), over the entries where {@code keepMask} is true (all if null),
+     * with an extra exp(0) term when {@code addOne}; rows with no kept entry give 0. The max is subtracted with its
+     * gradient stopped, so it is exact and stable.
+     */
+    public static NDArray logSumExp(NDArray x, NDArray keepMask, boolean addOne, int axis) {
+        NDManager m = x.getManager();
+        NDArray in = keepMask == null ? x : maskedFill(x, keepMask.logicalNot(), negInf(x.getDataType()));
+        NDArray withOne = in;
+        if (addOne) {
+            Shape s = in.getShape();
+            long[] dims = s.getShape().clone();
+            dims[axis < 0 ? dims.length + axis : axis] = 1;
+            try (NDArray zeros = m.zeros(new Shape(dims), in.getDataType(), in.getDevice())) {
+                withOne = in.concat(zeros, axis);
+            }
+        }
+        NDArray out;
+        try (NDArray mx = withOne.max(new int[] {axis}, true).stopGradient();
+             NDArray safeMax = maskedFill(mx, mx.lte(negInf(x.getDataType()) / 2), 0.0);
+             NDArray shifted = withOne.sub(safeMax);
+             NDArray e = shifted.exp();
+             NDArray s = e.sum(new int[] {axis}, true);
+             NDArray l = s.log()) {
+            out = l.add(safeMax);
+        }
+        if (keepMask != null) {
+            try (NDArray anyKept = keepMask.toType(DataType.INT32, false).sum(new int[] {axis}, true).gt(0);
+                 NDArray none = anyKept.logicalNot();
+                 NDArray o = out) {
+                out = maskedFill(o, none, 0.0);
+            }
+        }
+        if (withOne != in) {
+            withOne.close();
+        }
+        if (in != x) {
+            in.close();
+        }
+        return out;
+    }
+
+    /** Squared Euclidean distances between rows of q [M,D] and r [N,D], as ‖q‖² + ‖r‖² − 2 q·rᵀ clamped at 0. */
+    public static NDArray squaredEuclidean(NDArray q, NDArray r) {
+        try (NDArray qq = q.square().sum(new int[] {1}, true);
+             NDArray rr = r.square().sum(new int[] {1}, true).transpose();
+             NDArray qr = q.matMul(r.transpose());
+             NDArray sum = qq.add(rr);
+             NDArray d = sum.sub(qr.mul(2))) {
+            return d.maximum(0);
+        }
+    }
+
+    /**
+     * √x for x ≥ 0 with a finite gradient everywhere: entries ≤ 0 give 0 with zero gradient (the diagonal of a
+     * distance matrix, identical embeddings), where a plain sqrt would give an infinite gradient and NaN.
+     */
+    public static NDArray safeSqrt(NDArray x) {
+        try (NDArray pos = x.gt(0);
+             NDArray safe = NDArrays.where(pos, x, x.onesLike());
+             NDArray root = safe.sqrt();
+             NDArray mask = pos.toType(x.getDataType(), false)) {
+            return root.mul(mask);
+        }
+    }
+
+    /** Picks {@code mat[rows[i], cols[i]]} for every i (1-D result), with gradient. */
+    public static NDArray pick(NDArray mat, NDArray rows, NDArray cols) {
+        long n = mat.getShape().get(1);
+        try (NDArray flat = mat.reshape(-1);
+             NDArray r = rows.toType(DataType.INT64, true);
+             NDArray c = cols.toType(DataType.INT64, true);
+             NDArray rn = r.mul(n);
+             NDArray idx = rn.add(c)) {
+            return flat.get(idx);
+        }
+    }
+
+    /** Rows of x at the given indices ({@code x[idx]}), with gradient. */
+    public static NDArray rows(NDArray x, NDArray idx) {
+        try (NDArray i = idx.toType(DataType.INT64, true)) {
+            return x.get(i);
+        }
+    }
+
+    /** Σ of rows of x [N,D] into {@code numRows} buckets by {@code idx} [N] (index-add), via one-hot(idx)ᵀ·x. */
+    public static NDArray scatterAddRows(NDArray x, NDArray idx, int numRows) {
+        try (NDArray oh = oneHot(idx, numRows, x.getDataType()); NDArray t = oh.transpose()) {
+            return t.matMul(x);
+        }
+    }
+
+    /** One-hot rows [N, depth] of integer labels in the given floating type. */
+    public static NDArray oneHot(NDArray idx, int depth, DataType type) {
+        try (NDArray i = idx.toType(DataType.INT64, true); NDArray oh = i.oneHot(depth)) {
+            return oh.toType(type, true);
+        }
+    }
+
+    /** Label equality matrix [M,N]: labels[i] == refLabels[j]. */
+    public static NDArray sameLabel(NDArray labels, NDArray refLabels) {
+        try (NDArray a = labels.expandDims(1); NDArray b = refLabels.expandDims(0)) {
+            return a.eq(b);
+        }
+    }
+
+    /** A boolean identity matrix [n, n] on the device of {@code like}. */
+    public static NDArray eyeMask(NDArray like, int n) {
+        try (NDArray eye = like.getManager().eye(n).toDevice(like.getDevice(), false)) {
+            return eye.toType(DataType.BOOLEAN, true);
+        }
+    }
+
+    /** Converts a boolean or number array to the floating type of {@code like}. */
+    public static NDArray asFloat(NDArray mask, NDArray like) {
+        return mask.toType(like.getDataType(), false);
+    }
+
+    /** Whether a 0-d or 1-element array is nonzero (reads one value back to the JVM). */
+    public static boolean isTrue(NDArray x) {
+        try (NDArray b = x.toType(DataType.BOOLEAN, true)) {
+            return b.getBoolean();
+        }
+    }
+
+    /** The number of true entries of a boolean array (reads back one value). */
+    public static long count(NDArray mask) {
+        try (NDArray i = mask.toType(DataType.INT64, true); NDArray s = i.sum()) {
+            return s.getLong();
+        }
+    }
+
+    /** max(x, 0) with the reference's gradient (0 at x = 0). */
+    public static NDArray relu(NDArray x) {
+        return ai.djl.nn.Activation.relu(x);
+    }
+
+    /** log(1 + exp(x)), the smooth hinge. */
+    public static NDArray softplus(NDArray x) {
+        return ai.djl.nn.Activation.softPlus(x);
+    }
+
+    /** The elementwise closer of two distance values: min for distances, max for similarities. */
+    public static NDArray closer(NDArray a, NDArray b, boolean inverted) {
+        return inverted ? a.maximum(b) : a.minimum(b);
+    }
+}
