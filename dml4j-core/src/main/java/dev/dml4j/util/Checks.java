@@ -29,13 +29,18 @@ public final class Checks {
         if (x.size() == 0) {
             return;
         }
-        try (NDArray bad = x.isNaN().logicalOr(x.isInfinite()); NDArray any = bad.any()) {
-            if (any.getBoolean()) {
-                try (NDArray nan = x.isNaN().any()) {
-                    throw new IllegalArgumentException(name + " contains " + (nan.getBoolean() ? "NaN" : "infinite")
-                            + " values (shape " + x.getShape() + "); check the network's output and learning rate");
-                }
+        boolean bad;
+        // x − x is 0 for finite entries and NaN for NaN or ±∞: one reduction tells whether anything is wrong
+        try (NDArray diff = x.sub(x); NDArray nan = diff.isNaN(); NDArray any = nan.any()) {
+            bad = any.getBoolean();
+        }
+        if (bad) {
+            boolean hasNan;
+            try (NDArray nan = x.isNaN(); NDArray any = nan.any()) {
+                hasNan = any.getBoolean();
             }
+            throw new IllegalArgumentException(name + " contains " + (hasNan ? "NaN" : "infinite")
+                    + " values (shape " + x.getShape() + "); check the network's output and learning rate");
         }
     }
 

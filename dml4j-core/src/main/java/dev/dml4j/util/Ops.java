@@ -192,6 +192,17 @@ public final class Ops {
         return ai.djl.nn.Activation.softPlus(x);
     }
 
+    /**
+     * Runs back-propagation from a scalar loss and frees the gradient seed that DJL's
+     * {@code GradientCollector.backward} allocates (a ones array in the loss's manager, never closed by DJL: one
+     * leaked array per training step otherwise). Use this instead of calling {@code gc.backward(loss)} directly.
+     */
+    public static void backward(ai.djl.training.GradientCollector gc, NDArray loss) {
+        try (ai.djl.ndarray.NDScope scope = new ai.djl.ndarray.NDScope()) {
+            gc.backward(loss);
+        }
+    }
+
     /** The elementwise closer of two distance values: min for distances, max for similarities. */
     public static NDArray closer(NDArray a, NDArray b, boolean inverted) {
         return inverted ? a.maximum(b) : a.minimum(b);

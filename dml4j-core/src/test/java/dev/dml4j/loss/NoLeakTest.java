@@ -1,0 +1,57 @@
+package dev.dml4j.loss;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.GradientCollector;
+import dev.dml4j.mining.IndicesTuple;
+import dev.dml4j.mining.Miner;
+import dev.dml4j.mining.TripletMarginMiner;
+import dev.dml4j.testing.GradCheck;
+import org.junit.jupiter.api.Test;
+
+/** 1,000 forward+backward steps leave no NDArray open that dml4j created. */
+class NoLeakTest {
+    static final int STEPS = Integer.getInteger("steps", 1000);
+
+    @Test
+    void thousandStepsOfLossAndMinerLeaveNoArrayOpen() {
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(GradCheck.gaussian(64, 16, 1)).toType(DataType.FLOAT32, false);
+            long[] lab = new long[64];
+            for (int i = 0; i < lab.length; i++) {
+                lab[i] = i / 4;
+            }
+            NDArray labels = m.create(lab);
+            MetricLoss loss = new TripletMarginLoss(0.2);
+            MetricLoss contrastive = new ContrastiveLoss();
+            Miner miner = new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, null);
+            x.setRequiresGradient(true);
+            // one step to let lazily created arrays (gradient buffers) appear
+            step(x, labels, loss, contrastive, miner);
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < STEPS; i++) {
+                step(x, labels, loss, contrastive, miner);
+            }
+            int after = m.getManagedArrays().size();
+            assertEquals(before, after, "arrays left open after 1,000 steps: " + (after - before));
+        }
+    }
+
+    private static void step(NDArray x, NDArray labels, MetricLoss loss, MetricLoss contrastive, Miner miner) {
+        try (IndicesTuple t = miner.mine(x, labels);
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray a = loss.forward(x, labels, t);
+            NDArray b = contrastive.forward(x, labels);
+            NDArray total = a.add(b);
+            dev.dml4j.util.Ops.backward(gc, total);
+            total.close();
+            a.close();
+            b.close();
+        }
+        x.getGradient().close();
+    }
+}
