@@ -42,8 +42,11 @@ public class SnrDistance extends Distance {
              NDArray rr = rc.square().sum(new int[] {1}, true).transpose();
              NDArray qr = qc.matMul(rc.transpose());
              NDArray num = qq.add(rr).sub(qr.mul(2))) {
-            // ratio of variances: the (D − 1) factors cancel
-            return num.div(qq);
+            // ratio of variances: the (D − 1) factors cancel; a constant query row (zero variance) would give 0/0:
+            // its variance is floored at the smallest normal value, so identical rows are at distance 0, not NaN
+            try (NDArray safeQq = qq.maximum(dev.dml4j.util.Ops.smallVal(qq.getDataType()))) {
+                return num.div(safeQq);
+            }
         }
     }
 

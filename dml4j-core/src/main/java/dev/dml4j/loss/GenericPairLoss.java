@@ -31,19 +31,45 @@ public abstract class GenericPairLoss extends MetricLoss {
     @Override
     protected LossTerms computeLoss(NDArray embeddings, NDArray labels, IndicesTuple tuple, NDArray refEmbeddings,
             NDArray refLabels) {
+        if (matrixBased) {
+            return matrixLoss(embeddings, labels, tuple, refEmbeddings, refLabels);
+        }
         IndicesTuple.Pairs pairs = tuple == null ? Tuples.allPairs(labels, refLabels) : tuple.toPairs();
         if (pairs.numPos() <= 1 && pairs.numNeg() <= 1) {
             return zeroTerms();
         }
         NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-        if (matrixBased) {
-            NDArray posMask = mask(mat, pairs.a1(), pairs.p());
-            NDArray negMask = mask(mat, pairs.a2(), pairs.n());
-            return computeFromMatrix(mat, posMask, negMask, pairs);
+        return computeFromPairs(mat, pairs);
+    }
+
+    /**
+     * The matrix-based path: without a tuple the masks come straight from the labels (no pair lists are built, which
+     * matters for speed); with a tuple they mark its pairs.
+     */
+    private LossTerms matrixLoss(NDArray embeddings, NDArray labels, IndicesTuple tuple, NDArray refEmbeddings,
+            NDArray refLabels) {
+        NDArray posMask;
+        NDArray negMask;
+        IndicesTuple.Pairs pairs = null;
+        long m = embeddings.getShape().get(0);
+        long n = refEmbeddings == null ? m : refEmbeddings.getShape().get(0);
+        if (tuple == null) {
+            NDArray[] md = Tuples.matchesAndDiffs(labels, refLabels);
+            if (Ops.count(md[0]) <= 1 && Ops.count(md[1]) <= 1) {
+                return zeroTerms();
+            }
+            posMask = md[0].toType(embeddings.getDataType(), false);
+            negMask = md[1].toType(embeddings.getDataType(), false);
+        } else {
+            pairs = tuple.toPairs();
+            if (pairs.numPos() <= 1 && pairs.numNeg() <= 1) {
+                return zeroTerms();
+            }
+            posMask = mask(pairs.a1(), pairs.p(), m, n, embeddings);
+            negMask = mask(pairs.a2(), pairs.n(), m, n, embeddings);
         }
-        NDArray pos = pairs.numPos() > 0 ? Ops.pick(mat, pairs.a1(), pairs.p()) : null;
-        NDArray neg = pairs.numNeg() > 0 ? Ops.pick(mat, pairs.a2(), pairs.n()) : null;
-        return computeFromPairs(pos, neg, pairs);
+        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
+        return computeFromMatrix(mat, posMask, negMask, pairs);
     }
 
     /** The terms of a batch with nothing to learn: one zero term per sub-loss name. */
@@ -60,17 +86,46 @@ public abstract class GenericPairLoss extends MetricLoss {
         return new String[] {"loss"};
     }
 
-    /** A {0,1} float mask [M, N] with ones at (rows[i], cols[i]). */
-    protected static NDArray mask(NDArray mat, NDArray rows, NDArray cols) {
-        long m = mat.getShape().get(0);
-        long n = mat.getShape().get(1);
-        NDArray z = mat.zerosLike().reshape(-1);
-        if (rows.getShape().get(0) == 0) {
-            return z.reshape(m, n);
+    /** A {0,1} mask [m, n] in the floating type of {@code like} with ones at (rows[i], cols[i]). */
+    protected static NDArray mask(NDArray rows, NDArray cols, long m, long n, NDArray like) {
+        try (NDArray counts = Ops.pairCounts(rows, cols, m, n, like); NDArray any = counts.gt(0)) {
+            return any.toType(like.getDataType(), false);
         }
-        NDArray idx = rows.mul(n).add(cols);
-        NDArray ones = Ops.oneHot(idx, (int) (m * n), mat.getDataType()).max(new int[] {0});
-        return ones.reshape(m, n);
+    }
+
+    /** The row numbers 0..M−1 of a matrix [M, N] (int64): the indices of per-row (element) losses. */
+    protected static NDArray rowIndices(NDArray mat) {
+        return Ops.arange(mat, mat.getShape().get(0));
+    }
+
+    /**
+     * How often each negative pair occurs [M, N] (float, the mat's type): the weight of each entry in a per-anchor
+     * sum over negative pairs, as the reference sums over the list of pairs (repeats count again).
+     */
+    protected static NDArray negativeCounts(NDArray mat, IndicesTuple.Pairs pairs) {
+        return Ops.pairCounts(pairs.a2(), pairs.n(), mat.getShape().get(0), mat.getShape().get(1), mat);
+    }
+
+    /**
+     * log Σ over the negative pairs with anchor row r of exp(values[r, c]), counting repeated pairs again: [M, 1],
+     * {@link Ops#negInf} for rows without negative pairs.
+     */
+    protected static NDArray negativeRowLogSumExp(NDArray values, NDArray negCounts) {
+        try (NDArray keep = negCounts.gt(0); NDArray atLeastOne = negCounts.maximum(1);
+             NDArray logCount = atLeastOne.log(); NDArray weighted = values.add(logCount)) {
+            return Ops.maskedRowLogSumExp(weighted, keep, Ops.negInf(values.getDataType()));
+        }
+    }
+
+    /**
+     * Pair-based losses: the whole matrix and the pairs; by default picks the pair values and calls
+     * {@link #computeFromPairs(NDArray, NDArray, IndicesTuple.Pairs)}. Losses that aggregate negatives per anchor
+     * override this to work on the matrix instead of on lists of pairs.
+     */
+    protected LossTerms computeFromPairs(NDArray mat, IndicesTuple.Pairs pairs) {
+        NDArray pos = pairs.numPos() > 0 ? Ops.pick(mat, pairs.a1(), pairs.p()) : null;
+        NDArray neg = pairs.numNeg() > 0 ? Ops.pick(mat, pairs.a2(), pairs.n()) : null;
+        return computeFromPairs(pos, neg, pairs);
     }
 
     /** Pair-based losses: {@code pos}/{@code neg} are the picked values (null when there are none). */
@@ -78,7 +133,10 @@ public abstract class GenericPairLoss extends MetricLoss {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " is matrix-based");
     }
 
-    /** Matrix-based losses: the full matrix with {0,1} masks of positive and negative pairs. */
+    /**
+     * Matrix-based losses: the full matrix with {0,1} masks (the matrix's floating type) of positive and negative
+     * pairs; {@code pairs} is the mined tuple as pairs, or null when all pairs of the batch are used.
+     */
     protected LossTerms computeFromMatrix(NDArray mat, NDArray posMask, NDArray negMask, IndicesTuple.Pairs pairs) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " is pair-based");
     }

@@ -92,6 +92,71 @@ public final class Ops {
         return out;
     }
 
+    /**
+     * How often each pair (rows[i], cols[i]) occurs, as an [m, n] matrix in the floating type and on the device of
+     * {@code like} (counted on the host: mined tuples may repeat a pair, e.g. triplets sharing an anchor-negative).
+     */
+    public static NDArray pairCounts(NDArray rows, NDArray cols, long m, long n, NDArray like) {
+        long[] r;
+        long[] c;
+        try (NDArray ri = rows.toType(DataType.INT64, true); NDArray ci = cols.toType(DataType.INT64, true)) {
+            r = ri.toLongArray();
+            c = ci.toLongArray();
+        }
+        double[] counts = new double[Math.toIntExact(m * n)];
+        for (int i = 0; i < r.length; i++) {
+            counts[Math.toIntExact(r[i] * n + c[i])] += 1;
+        }
+        NDArray host = like.getManager().create(counts, new Shape(m, n));
+        NDArray typed = host.toType(like.getDataType(), false);
+        if (typed != host) {
+            host.close();
+        }
+        NDArray out = typed.toDevice(like.getDevice(), false);
+        if (out != typed) {
+            typed.close();
+        }
+        return out;
+    }
+
+    /**
+     * Masked log-sum-exp along axis 1 of a 2-D x (kept as [M, 1]) over the entries where {@code keepMask} (boolean,
+     * same shape) is true; rows with no kept entry give {@code emptyValue} (0 as the reference, or
+     * {@link #negInf} for "log of an empty sum") with zero gradient. The stopped-gradient row max makes it exact.
+     */
+    public static NDArray maskedRowLogSumExp(NDArray x, NDArray keepMask, double emptyValue) {
+        double neg = negInf(x.getDataType());
+        try (NDArray in = maskedFill(x, keepMask.logicalNot(), neg);
+             NDArray mx = in.max(new int[] {1}, true).stopGradient();
+             NDArray empty = mx.lte(neg / 2);
+             NDArray safeMax = maskedFill(mx, empty, 0.0);
+             NDArray shifted = in.sub(safeMax);
+             NDArray e = shifted.exp();
+             NDArray s = e.sum(new int[] {1}, true);
+             NDArray nonEmpty = s.gt(0);
+             NDArray ones = s.onesLike();
+             NDArray safeSum = NDArrays.where(nonEmpty, s, ones);
+             NDArray l = safeSum.log();
+             NDArray out = l.add(safeMax)) {
+            // empty rows: log of a sum of 1 (not of 0), so no -inf/NaN enters the backward pass
+            return maskedFill(out, empty, emptyValue);
+        }
+    }
+
+    /** The int64 indices 0..n−1 on the device of {@code like}. */
+    public static NDArray arange(NDArray like, long n) {
+        try (NDArray a = like.getManager().arange(0, (int) n, 1, DataType.INT64)) {
+            return a.toDevice(like.getDevice(), true);
+        }
+    }
+
+    /** Rows {@code idx} of a column vector v [M, 1] (or [M]) as a 1-D array, with gradient. */
+    public static NDArray rowsOf(NDArray v, NDArray idx) {
+        try (NDArray flat = v.reshape(-1); NDArray i = idx.toType(DataType.INT64, true)) {
+            return flat.get(i);
+        }
+    }
+
     /** Squared Euclidean distances between rows of q [M,D] and r [N,D], as ‖q‖² + ‖r‖² − 2 q·rᵀ clamped at 0. */
     public static NDArray squaredEuclidean(NDArray q, NDArray r) {
         try (NDArray qq = q.square().sum(new int[] {1}, true);
