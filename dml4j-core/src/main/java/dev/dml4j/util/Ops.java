@@ -240,6 +240,13 @@ public final class Ops {
         }
     }
 
+    /** Whether any entry along {@code axis} is true (a boolean array without that axis). */
+    public static NDArray any(NDArray mask, int axis) {
+        try (NDArray i = mask.toType(DataType.INT32, false); NDArray s = i.sum(new int[] {axis})) {
+            return s.gt(0);
+        }
+    }
+
     /** The number of true entries of a boolean array (reads back one value). */
     public static long count(NDArray mask) {
         try (NDArray i = mask.toType(DataType.INT64, true); NDArray s = i.sum()) {
