@@ -99,9 +99,8 @@ public abstract class Distance {
 
     /** Rows scaled to unit L<sub>p</sub> norm: x / max(‖x‖<sub>p</sub>, 1e-12), with a finite gradient at 0. */
     public NDArray normalize(NDArray x) {
-        try (NDArray norm = norm(x); NDArray clamped = norm.maximum(NORMALIZE_EPS)) {
-            return x.div(clamped);
-        }
+        // one fused engine op (the reference's F.normalize): same values, and a zero (not NaN) gradient at 0
+        return x.normalize(p, 1, NORMALIZE_EPS);
     }
 
     /** The L<sub>p</sub> norm of every row, kept as [N, 1], with a zero (not NaN) gradient at the zero vector. */
