@@ -41,9 +41,15 @@ public final class Ops {
         return like.getManager().create(v).toType(like.getDataType(), false).toDevice(like.getDevice(), false);
     }
 
-    /** {@code x} where {@code mask} is false, {@code value} where it is true (mask broadcasts to x). */
+    /**
+     * {@code x} where {@code mask} is false, {@code value} where it is true (mask broadcasts to x); the result keeps
+     * x's data type.
+     */
     public static NDArray maskedFill(NDArray x, NDArray mask, double value) {
-        try (NDArray fill = x.getManager().full(new Shape(), (float) 0, x.getDataType()).add(value);
+        // the fill value is made in float64 (exact for any double), then cast: a 0-d float64 would promote a
+        // float32 x to float64 in where()
+        try (NDArray fill64 = x.getManager().full(new Shape(), (float) 0, DataType.FLOAT64).add(value);
+             NDArray fill = fill64.toType(x.getDataType(), true);
              NDArray fullFill = fill.broadcast(x.getShape());
              NDArray fullMask = mask.getShape().equals(x.getShape()) ? null : mask.broadcast(x.getShape())) {
             return NDArrays.where(fullMask == null ? mask : fullMask, fullFill, x);

@@ -27,6 +27,9 @@ class GoldenTest {
         RUNNERS.put("miner", new MinerCaseRunner());
         RUNNERS.put("cross_batch_memory", new CrossBatchMemoryRunner());
         RUNNERS.put("multiple_losses", new MultipleLossesRunner());
+        RUNNERS.put("center_loss", new CenterLossRunner());
+        RUNNERS.put("range_loss", new RangeLossRunner());
+        RUNNERS.put("group_loss", new GroupLossRunner());
     }
 
     private static int passed;
