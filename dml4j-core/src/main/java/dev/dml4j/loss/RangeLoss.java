@@ -104,8 +104,8 @@ public class RangeLoss extends MetricLoss {
             NDArray refLabels) {
         NDArray[] parts = intraInter(embeddings, labels);
         return new LossTerms()
-                .put("intra_loss", LossTerm.alreadyReduced(parts[0].mul(intraWeight)))
-                .put("inter_loss", LossTerm.alreadyReduced(parts[1].mul(interWeight)));
+                .put("intra_loss", LossTerm.alreadyReduced(parts[0].mul(Ops.scalar(parts[0], intraWeight))))
+                .put("inter_loss", LossTerm.alreadyReduced(parts[1].mul(Ops.scalar(parts[1], interWeight))));
     }
 
     /**
@@ -194,7 +194,8 @@ public class RangeLoss extends MetricLoss {
         NDArray d = Ops.squaredEuclidean(means, means);
         NDArray off = Ops.maskedFill(d, Ops.eyeMask(d, c), Ops.posInf(d.getDataType()));
         NDArray closest = off.min();
-        return Ops.relu(closest.neg().add(margin));
+        // 0-d op with a Number would promote float32 to float64: use a scalar of the input's type
+        return Ops.relu(Ops.scalar(closest, margin).sub(closest));
     }
 
     /** k, the number of largest intra-class distances per class. */
