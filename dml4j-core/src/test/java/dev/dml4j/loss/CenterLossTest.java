@@ -80,6 +80,29 @@ class CenterLossTest {
         }
     }
 
+    /** Under gradient training the rule may still be applied between steps, in place on the live parameter. */
+    @Test
+    void ruleUpdateWorksOnGradientTrainedCentersBetweenSteps() {
+        try (NDManager m = NDManager.newBaseManager();
+             CenterLoss loss = new CenterLoss(C, D, 0.5, CenterLoss.Reduction.MEAN, CenterLoss.CenterUpdate.GRADIENT, 1,
+                     0, null)) {
+            NDArray emb = m.create(GradCheck.gaussian(LABELS.length, D, 11)).toType(DataType.FLOAT32, false);
+            NDArray labels = m.create(LABELS);
+            NDArray live = loss.parameters().get(0).value();
+            double before = loss.forward(emb, labels).getFloat();
+            try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray out = loss.forward(emb, labels);
+                IllegalStateException e = assertThrows(IllegalStateException.class,
+                        () -> loss.updateCenters(emb, labels), "in place inside a collector");
+                assertTrue(e.getMessage().contains("GradientCollector"), e.getMessage());
+                Ops.backward(gc, out);
+            }
+            loss.updateCenters(emb, labels);
+            assertTrue(live == loss.getWeights() && live.hasGradient(), "the same trainable array");
+            assertTrue(loss.forward(emb, labels).getFloat() < before);
+        }
+    }
+
     private static double[][] copy(double[][] a) {
         double[][] c = new double[a.length][];
         for (int i = 0; i < a.length; i++) {
