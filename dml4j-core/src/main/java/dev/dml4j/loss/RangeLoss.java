@@ -83,20 +83,12 @@ public class RangeLoss extends MetricLoss {
         return new LpDistance(false, 2, 2);
     }
 
-    /** Takes no reference set. */
+    /** Takes no reference set; negative labels are rejected when the labels are read. */
     @Override
     protected void validate(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
         Checks.require(refEmbeddings == null && refLabels == null,
                 "RangeLoss takes no reference set (refEmbeddings/refLabels): it compares the batch with itself");
         super.validate(embeddings, labels, null, null);
-        long min = labels.size() == 0 ? 0 : minLabel(labels);
-        Checks.require(min >= 0, "labels contains label " + min + " < 0; class ids must be >= 0");
-    }
-
-    private static long minLabel(NDArray labels) {
-        try (NDArray l = labels.toType(DataType.INT64, true); NDArray mn = l.min()) {
-            return mn.getLong();
-        }
     }
 
     @Override
@@ -140,6 +132,9 @@ public class RangeLoss extends MetricLoss {
         NDManager m = x.getManager();
         long[] lab = labels.toType(DataType.INT64, false).toLongArray();
         int n = lab.length;
+        for (long l : lab) {
+            Checks.require(l >= 0, "labels contains label " + l + " < 0; class ids must be >= 0");
+        }
         // classes present in the batch, numbered 0..C'-1 in label order
         TreeMap<Long, Integer> classes = new TreeMap<>();
         for (long l : lab) {
