@@ -231,7 +231,13 @@ public class CenterLoss extends MetricLoss implements WeightedLoss {
             // Δc = (n_j c_j − Σ x_i) / (1 + n_j); step = α Δc
             NDArray step = c.mul(counts).sub(sums).div(counts.add(1)).mul(alpha);
             step.attach(tmp);
-            centers.subi(step);
+            try {
+                centers.subi(step);
+            } catch (ai.djl.engine.EngineException e) {
+                throw new IllegalStateException("updateCenters changes the centers in place, which autograd forbids "
+                        + "while a GradientCollector is open and the centers are trained by gradient: call it after "
+                        + "the collector is closed (after the optimizer step)", e);
+            }
         }
     }
 
@@ -251,7 +257,8 @@ public class CenterLoss extends MetricLoss implements WeightedLoss {
 
     /**
      * Replaces the centers with a copy of {@code rowPerProxy} [numClasses, D]; the loss adopts its data type and
-     * device (the copy shares no storage with the argument and survives any {@code NDScope}).
+     * device (the copy shares no storage with the argument and survives any {@code NDScope}). The centers are a new
+     * array afterwards: take {@link #parameters()} again.
      */
     @Override
     public void setWeights(NDArray rowPerProxy) {

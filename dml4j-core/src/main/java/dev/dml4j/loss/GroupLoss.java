@@ -130,7 +130,8 @@ public class GroupLoss {
             NDArray logRefined = refined.add(eps).log();
             NDArray groupNll = pickLabels(logRefined, labels).mean().neg();
             NDArray crossEntropy = pickLabels(logits.logSoftmax(1), labels).mean().neg();
-            NDArray loss = groupNll.mul(scaling).add(crossEntropy);
+            // a Number operand would promote a 0-d float32 to float64: use a scalar of the input's type
+            NDArray loss = groupNll.mul(Ops.scalar(groupNll, scaling)).add(crossEntropy);
             Result r = new Result(loss, groupNll, crossEntropy, refined);
             for (NDArray keep : new NDArray[] {loss, groupNll, crossEntropy, refined}) {
                 NDScope.unregister(keep);

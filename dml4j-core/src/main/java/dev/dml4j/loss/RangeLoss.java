@@ -83,20 +83,12 @@ public class RangeLoss extends MetricLoss {
         return new LpDistance(false, 2, 2);
     }
 
-    /** Takes no reference set. */
+    /** Takes no reference set; negative labels are rejected when the labels are read. */
     @Override
     protected void validate(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
         Checks.require(refEmbeddings == null && refLabels == null,
                 "RangeLoss takes no reference set (refEmbeddings/refLabels): it compares the batch with itself");
         super.validate(embeddings, labels, null, null);
-        long min = labels.size() == 0 ? 0 : minLabel(labels);
-        Checks.require(min >= 0, "labels contains label " + min + " < 0; class ids must be >= 0");
-    }
-
-    private static long minLabel(NDArray labels) {
-        try (NDArray l = labels.toType(DataType.INT64, true); NDArray mn = l.min()) {
-            return mn.getLong();
-        }
     }
 
     @Override
@@ -104,8 +96,8 @@ public class RangeLoss extends MetricLoss {
             NDArray refLabels) {
         NDArray[] parts = intraInter(embeddings, labels);
         return new LossTerms()
-                .put("intra_loss", LossTerm.alreadyReduced(parts[0].mul(intraWeight)))
-                .put("inter_loss", LossTerm.alreadyReduced(parts[1].mul(interWeight)));
+                .put("intra_loss", LossTerm.alreadyReduced(parts[0].mul(Ops.scalar(parts[0], intraWeight))))
+                .put("inter_loss", LossTerm.alreadyReduced(parts[1].mul(Ops.scalar(parts[1], interWeight))));
     }
 
     /**
@@ -140,6 +132,9 @@ public class RangeLoss extends MetricLoss {
         NDManager m = x.getManager();
         long[] lab = labels.toType(DataType.INT64, false).toLongArray();
         int n = lab.length;
+        for (long l : lab) {
+            Checks.require(l >= 0, "labels contains label " + l + " < 0; class ids must be >= 0");
+        }
         // classes present in the batch, numbered 0..C'-1 in label order
         TreeMap<Long, Integer> classes = new TreeMap<>();
         for (long l : lab) {
@@ -194,7 +189,8 @@ public class RangeLoss extends MetricLoss {
         NDArray d = Ops.squaredEuclidean(means, means);
         NDArray off = Ops.maskedFill(d, Ops.eyeMask(d, c), Ops.posInf(d.getDataType()));
         NDArray closest = off.min();
-        return Ops.relu(closest.neg().add(margin));
+        // 0-d op with a Number would promote float32 to float64: use a scalar of the input's type
+        return Ops.relu(Ops.scalar(closest, margin).sub(closest));
     }
 
     /** k, the number of largest intra-class distances per class. */
