@@ -1,0 +1,70 @@
+package dev.dml4j.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.dml4j.train.data.ImageDataset;
+import java.util.Random;
+
+/**
+ * A synthetic labelled image set for tests: each class has a fixed random prototype image; an item is its class's
+ * prototype plus Gaussian noise (deterministic per seed and index), clipped to [0, 1].
+ */
+final class SyntheticImages implements ImageDataset {
+    private final int n;
+    private final int classes;
+    private final int c;
+    private final int h;
+    private final int w;
+    private final float[][] prototypes;
+    private final long seed;
+    private final double noise;
+
+    SyntheticImages(int n, int classes, int c, int h, int w, double noise, long seed) {
+        this.n = n;
+        this.classes = classes;
+        this.c = c;
+        this.h = h;
+        this.w = w;
+        this.noise = noise;
+        this.seed = seed;
+        Random r = new Random(seed);
+        prototypes = new float[classes][c * h * w];
+        for (float[] p : prototypes) {
+            for (int i = 0; i < p.length; i++) {
+                p[i] = r.nextFloat();
+            }
+        }
+    }
+
+    @Override
+    public int size() {
+        return n;
+    }
+
+    @Override
+    public long label(int index) {
+        return index % classes;
+    }
+
+    @Override
+    public NDArray image(int index, NDManager manager) {
+        Random r = new Random(seed * 31 + index);
+        float[] p = prototypes[(int) label(index)];
+        float[] v = new float[p.length];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) Math.min(1, Math.max(0, p[i] + noise * r.nextGaussian()));
+        }
+        return manager.create(v, new Shape(c, h, w));
+    }
+
+    @Override
+    public int channels() {
+        return c;
+    }
+
+    @Override
+    public String name() {
+        return "synthetic";
+    }
+}
