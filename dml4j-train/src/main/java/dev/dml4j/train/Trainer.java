@@ -4,6 +4,7 @@ import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.dml4j.loss.CenterLoss;
 import dev.dml4j.loss.LossParameter;
@@ -301,7 +302,7 @@ public final class Trainer implements AutoCloseable {
                     NDArray emb = model.forward(batch.images(), true);
                     IndicesTuple tuple = miner == null ? null : miner.mine(emb, batch.labels());
                     NDArray l = loss.forward(emb, batch.labels(), tuple);
-                    value = l.getFloat();
+                    value = l.toType(DataType.FLOAT64, false).getDouble();
                     if (!Double.isFinite(value)) {
                         throw new IllegalStateException("the loss became " + value + " at epoch " + (epoch + 1)
                                 + ", step " + step + ": lower the learning rates or check the loss parameters");

@@ -18,9 +18,16 @@ final class SyntheticImages implements ImageDataset {
     private final int w;
     private final float[][] prototypes;
     private final long seed;
+    private final long noiseSeed;
     private final double noise;
 
     SyntheticImages(int n, int classes, int c, int h, int w, double noise, long seed) {
+        this(n, classes, c, h, w, noise, seed, seed);
+    }
+
+    /** As above, with the noise drawn from {@code noiseSeed} (same classes, other items). */
+    SyntheticImages(int n, int classes, int c, int h, int w, double noise, long seed, long noiseSeed) {
+        this.noiseSeed = noiseSeed;
         this.n = n;
         this.classes = classes;
         this.c = c;
@@ -49,7 +56,7 @@ final class SyntheticImages implements ImageDataset {
 
     @Override
     public NDArray image(int index, NDManager manager) {
-        Random r = new Random(seed * 31 + index);
+        Random r = new Random(noiseSeed * 31 + index);
         float[] p = prototypes[(int) label(index)];
         float[] v = new float[p.length];
         for (int i = 0; i < v.length; i++) {
