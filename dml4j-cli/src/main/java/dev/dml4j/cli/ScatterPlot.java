@@ -35,6 +35,12 @@ final class ScatterPlot {
         for (Map.Entry<Long, Integer> e : counts.entrySet()) {
             byClass.put(e.getKey(), new double[2][e.getValue()]);
         }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = Double.NEGATIVE_INFINITY;
+        for (float[] p : xy) {
+            lo = Math.min(lo, Math.min(p[0], p[1]));
+            hi = Math.max(hi, Math.max(p[0], p[1]));
+        }
         Map<Long, Integer> fill = new TreeMap<>();
         for (int i = 0; i < labels.length; i++) {
             int k = fill.merge(labels[i], 1, Integer::sum) - 1;
@@ -46,6 +52,9 @@ final class ScatterPlot {
         chart.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
         chart.getStyler().setMarkerSize(3);
         chart.getStyler().setChartBackgroundColor(java.awt.Color.WHITE);
+        // the same range on both axes, so distances look as they are (round clusters stay round)
+        double pad = 0.05 * (hi - lo);
+        chart.getStyler().setXAxisMin(lo - pad).setXAxisMax(hi + pad).setYAxisMin(lo - pad).setYAxisMax(hi + pad);
         for (Map.Entry<Long, double[][]> e : byClass.entrySet()) {
             String name = e.getKey() + " " + names.getOrDefault(e.getKey(), "");
             XYSeries s = chart.addSeries(name.trim(), e.getValue()[0], e.getValue()[1]);
