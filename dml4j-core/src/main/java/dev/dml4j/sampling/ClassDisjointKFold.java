@@ -92,24 +92,8 @@ public final class ClassDisjointKFold {
             throw new IllegalArgumentException("fold " + f + " outside [0, " + k() + ")");
         }
         SortedSet<Long> val = foldClasses.get(f);
-        int nVal = 0;
-        for (long l : labels) {
-            if (val.contains(l)) {
-                nVal++;
-            }
-        }
-        int[] tr = new int[labels.length - nVal];
-        int[] va = new int[nVal];
-        int a = 0;
-        int b = 0;
-        for (int i = 0; i < labels.length; i++) {
-            if (val.contains(labels[i])) {
-                va[b++] = i;
-            } else {
-                tr[a++] = i;
-            }
-        }
-        return new Fold(f, tr, va, val);
+        int[][] parts = ClassDisjointSplit.partition(labels, val);
+        return new Fold(f, parts[1], parts[0], val);
     }
 
     /** All k folds in order. */

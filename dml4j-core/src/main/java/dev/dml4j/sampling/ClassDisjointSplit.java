@@ -72,24 +72,30 @@ public record ClassDisjointSplit(int[] trainIndices, int[] testIndices, SortedSe
             throw new IllegalArgumentException("every class is a train class: a class-disjoint split needs at least"
                     + " one test class");
         }
-        int nTrain = 0;
+        int[][] parts = partition(labels, trainClasses);
+        return new ClassDisjointSplit(parts[0], parts[1], new TreeSet<>(trainClasses), test);
+    }
+
+    /** Item positions split by class membership: {positions whose label is in {@code classes}, all others}. */
+    static int[][] partition(long[] labels, Set<Long> classes) {
+        int nIn = 0;
         for (long l : labels) {
-            if (trainClasses.contains(l)) {
-                nTrain++;
+            if (classes.contains(l)) {
+                nIn++;
             }
         }
-        int[] tr = new int[nTrain];
-        int[] te = new int[labels.length - nTrain];
+        int[] in = new int[nIn];
+        int[] out = new int[labels.length - nIn];
         int a = 0;
         int b = 0;
         for (int i = 0; i < labels.length; i++) {
-            if (trainClasses.contains(labels[i])) {
-                tr[a++] = i;
+            if (classes.contains(labels[i])) {
+                in[a++] = i;
             } else {
-                te[b++] = i;
+                out[b++] = i;
             }
         }
-        return new ClassDisjointSplit(tr, te, new TreeSet<>(trainClasses), test);
+        return new int[][] {in, out};
     }
 
     /** A short description of a class set for messages: its size and range. */

@@ -26,6 +26,7 @@ public final class HorizontalFlip implements Transform {
     @Override
     public NDArray apply(NDArray chw, Random rng) {
         ImageChecks.chw(chw, "HorizontalFlip");
+        ImageChecks.rng(rng, "HorizontalFlip");
         return rng.nextDouble() < p ? mirror(chw) : chw;
     }
 

@@ -7,6 +7,14 @@ final class ImageChecks {
     private ImageChecks() {
     }
 
+    /** Checks that a random transform was given a random source. */
+    static void rng(java.util.Random rng, String who) {
+        if (rng == null) {
+            throw new IllegalArgumentException(who + " is random and needs a java.util.Random, got null; pass e.g."
+                    + " new Random(seed) (BatchLoader derives one per batch from the run's seed)");
+        }
+    }
+
     /** Checks that {@code x} is a floating [C, H, W] image with C = 1 or 3 and positive sides. */
     static void chw(NDArray x, String who) {
         if (x == null) {
