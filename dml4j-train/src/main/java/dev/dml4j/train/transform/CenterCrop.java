@@ -39,11 +39,10 @@ public final class CenterCrop implements Transform {
 
     @Override
     public NDArray apply(NDArray chw, Random rng) {
-        ImageChecks.chw(chw, "CenterCrop");
-        long[] s = chw.getShape().getShape();
-        int c = (int) s[0];
-        int h = (int) s[1];
-        int w = (int) s[2];
+        int[] d = ImageChecks.chw(chw, "CenterCrop");
+        int c = d[0];
+        int h = d[1];
+        int w = d[2];
         if (h == height && w == width) {
             return chw;
         }

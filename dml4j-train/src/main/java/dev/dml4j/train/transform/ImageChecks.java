@@ -15,8 +15,8 @@ final class ImageChecks {
         }
     }
 
-    /** Checks that {@code x} is a floating [C, H, W] image with C = 1 or 3 and positive sides. */
-    static void chw(NDArray x, String who) {
+    /** Checks that {@code x} is a floating [C, H, W] image with positive sides; returns {C, H, W}. */
+    static int[] chw(NDArray x, String who) {
         if (x == null) {
             throw new IllegalArgumentException(who + ": image is null");
         }
@@ -32,5 +32,6 @@ final class ImageChecks {
             throw new IllegalArgumentException(who + " expects a float image with values in [0, 1], got "
                     + x.getDataType() + "; convert with toType(DataType.FLOAT32, false).div(255)");
         }
+        return new int[] {(int) s[0], (int) s[1], (int) s[2]};
     }
 }

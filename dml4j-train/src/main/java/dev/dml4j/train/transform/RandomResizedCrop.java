@@ -91,11 +91,10 @@ public final class RandomResizedCrop implements Transform {
 
     @Override
     public NDArray apply(NDArray chw, Random rng) {
-        ImageChecks.chw(chw, "RandomResizedCrop");
-        long[] s = chw.getShape().getShape();
-        int c = (int) s[0];
-        int h = (int) s[1];
-        int w = (int) s[2];
+        int[] d = ImageChecks.chw(chw, "RandomResizedCrop");
+        int c = d[0];
+        int h = d[1];
+        int w = d[2];
         int[] win = window(h, w, rng);
         float[] out = ImageOps.resizeBox(ImageOps.floats(chw), c, h, w, win[0], win[1], win[2], win[3], height, width);
         return ImageOps.create(chw, out, c, height, width);

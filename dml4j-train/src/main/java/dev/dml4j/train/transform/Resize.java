@@ -46,11 +46,10 @@ public final class Resize implements Transform {
 
     @Override
     public NDArray apply(NDArray chw, Random rng) {
-        ImageChecks.chw(chw, "Resize");
-        long[] s = chw.getShape().getShape();
-        int c = (int) s[0];
-        int h = (int) s[1];
-        int w = (int) s[2];
+        int[] d = ImageChecks.chw(chw, "Resize");
+        int c = d[0];
+        int h = d[1];
+        int w = d[2];
         int[] o = outputSize(h, w);
         if (o[0] == h && o[1] == w) {
             return chw;
