@@ -1,6 +1,7 @@
 package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -91,13 +92,22 @@ public final class RandomResizedCrop implements Transform {
 
     @Override
     public NDArray apply(NDArray chw, Random rng) {
-        int[] d = ImageChecks.chw(chw, "RandomResizedCrop");
-        int c = d[0];
-        int h = d[1];
-        int w = d[2];
+        return ImageOps.viaHost(this, chw, rng, "RandomResizedCrop");
+    }
+
+    @Override
+    public boolean supportsHost() {
+        return true;
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        int h = image.height();
+        int w = image.width();
         int[] win = window(h, w, rng);
-        float[] out = ImageOps.resizeBox(ImageOps.floats(chw), c, h, w, win[0], win[1], win[2], win[3], height, width);
-        return ImageOps.create(chw, out, c, height, width);
+        float[] out = ImageOps.resizeBox(image.pixels(), image.channels(), h, w, win[0], win[1], win[2], win[3],
+                height, width);
+        return new HostImage(out, image.channels(), height, width);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -46,16 +47,24 @@ public final class Resize implements Transform {
 
     @Override
     public NDArray apply(NDArray chw, Random rng) {
-        int[] d = ImageChecks.chw(chw, "Resize");
-        int c = d[0];
-        int h = d[1];
-        int w = d[2];
+        return ImageOps.viaHost(this, chw, rng, "Resize");
+    }
+
+    @Override
+    public boolean supportsHost() {
+        return true;
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        int h = image.height();
+        int w = image.width();
         int[] o = outputSize(h, w);
         if (o[0] == h && o[1] == w) {
-            return chw;
+            return image;
         }
-        float[] out = ImageOps.resizeBox(ImageOps.floats(chw), c, h, w, 0, 0, h, w, o[0], o[1]);
-        return ImageOps.create(chw, out, c, o[0], o[1]);
+        float[] out = ImageOps.resizeBox(image.pixels(), image.channels(), h, w, 0, 0, h, w, o[0], o[1]);
+        return new HostImage(out, image.channels(), o[0], o[1]);
     }
 
     @Override
