@@ -1,6 +1,5 @@
 package dev.dml4j.train.transform;
 
-import ai.djl.ndarray.NDArray;
 import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
@@ -9,7 +8,7 @@ import java.util.Random;
  * round((H − height) / 2), round((W − width) / 2) with Python's round-half-to-even; an image smaller than the crop is
  * padded with zeros first, as torchvision does.
  */
-public final class CenterCrop implements Transform {
+public final class CenterCrop extends HostTransform {
     private final int height;
     private final int width;
 
@@ -39,13 +38,8 @@ public final class CenterCrop implements Transform {
     }
 
     @Override
-    public NDArray apply(NDArray chw, Random rng) {
-        return ImageOps.viaHost(this, chw, rng, "CenterCrop");
-    }
-
-    @Override
-    public boolean supportsHost() {
-        return true;
+    protected String who() {
+        return "CenterCrop";
     }
 
     @Override

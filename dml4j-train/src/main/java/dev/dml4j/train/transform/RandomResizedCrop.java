@@ -1,6 +1,5 @@
 package dev.dml4j.train.transform;
 
-import ai.djl.ndarray.NDArray;
 import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
@@ -10,7 +9,7 @@ import java.util.Random;
  * range), resized to {@code height × width} with antialiased bilinear interpolation. Defaults: scale (0.08, 1),
  * ratio (3/4, 4/3).
  */
-public final class RandomResizedCrop implements Transform {
+public final class RandomResizedCrop extends HostTransform {
     private final int height;
     private final int width;
     private final double scaleMin;
@@ -91,13 +90,8 @@ public final class RandomResizedCrop implements Transform {
     }
 
     @Override
-    public NDArray apply(NDArray chw, Random rng) {
-        return ImageOps.viaHost(this, chw, rng, "RandomResizedCrop");
-    }
-
-    @Override
-    public boolean supportsHost() {
-        return true;
+    protected String who() {
+        return "RandomResizedCrop";
     }
 
     @Override

@@ -1,6 +1,5 @@
 package dev.dml4j.train.transform;
 
-import ai.djl.ndarray.NDArray;
 import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
@@ -9,7 +8,7 @@ import java.util.Random;
  * other keeps the aspect ratio (truncated, as torchvision does); with two sizes the image becomes exactly
  * {@code height × width}.
  */
-public final class Resize implements Transform {
+public final class Resize extends HostTransform {
     private final int size;
     private final int height;
     private final int width;
@@ -46,13 +45,8 @@ public final class Resize implements Transform {
     }
 
     @Override
-    public NDArray apply(NDArray chw, Random rng) {
-        return ImageOps.viaHost(this, chw, rng, "Resize");
-    }
-
-    @Override
-    public boolean supportsHost() {
-        return true;
+    protected String who() {
+        return "Resize";
     }
 
     @Override

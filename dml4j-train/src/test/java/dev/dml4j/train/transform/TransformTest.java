@@ -244,6 +244,22 @@ class TransformTest {
     }
 
     @Test
+    void greyToRgbRepeatsTheChannel() {
+        NDArray x = ramp(1, 2, 3);
+        NDArray y = new GreyToRgb().apply(x, null);
+        assertEquals(new Shape(3, 2, 3), y.getShape());
+        float[] f = y.toFloatArray();
+        for (int k = 0; k < 6; k++) {
+            assertEquals(k, f[k], 0f);
+            assertEquals(k, f[6 + k], 0f);
+            assertEquals(k, f[12 + k], 0f);
+        }
+        NDArray rgb = ramp(3, 2, 2);
+        assertSame(rgb, new GreyToRgb().apply(rgb, null));
+        assertThrows(IllegalArgumentException.class, () -> new GreyToRgb().apply(ramp(2, 2, 2), null));
+    }
+
+    @Test
     void flipEvaluationAveragesAnImageAndItsMirror() {
         // a "model" that embeds a [B,1,1,3] image as its 3 pixels weighted 1, 2, 3 into D = 2
         NDArray w = m.create(new float[] {1, 0, 2, 1, 3, 0}, new Shape(3, 2));
