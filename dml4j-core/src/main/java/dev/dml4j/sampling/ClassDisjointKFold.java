@@ -29,11 +29,13 @@ public final class ClassDisjointKFold {
             valClasses = Collections.unmodifiableSortedSet(new TreeSet<>(valClasses));
         }
 
+        /** A copy of the training item positions. */
         @Override
         public int[] trainIndices() {
             return trainIndices.clone();
         }
 
+        /** A copy of the validation item positions. */
         @Override
         public int[] valIndices() {
             return valIndices.clone();
