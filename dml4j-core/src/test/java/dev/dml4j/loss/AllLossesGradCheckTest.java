@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.dml4j.mining.IndicesTuple;
+import dev.dml4j.mining.Miner;
 import dev.dml4j.testing.GradCheck;
 import dev.dml4j.util.Components;
 import java.util.ArrayList;
@@ -96,6 +98,45 @@ class AllLossesGradCheckTest {
         }
         VARIANTS.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(v -> tests.add(DynamicTest.dynamicTest(
                 v.getKey(), () -> checkLoss(v.getValue().getKey(), v.getValue().getValue()))));
+        return tests;
+    }
+
+    /**
+     * Losses on the tuples of a miner that runs inside the checked function (on detached embeddings, as in training):
+     * away from ties a small step does not change the selection, so the loss stays differentiable there.
+     */
+    static final Map<String, List<String>> MINED = Map.of(
+            "TripletMarginLoss(margin=0.2) on BatchHardMiner", List.of("TripletMarginLoss", "BatchHardMiner"),
+            "TripletMarginLoss(margin=0.2) on TripletMarginMiner(semihard)", List.of("TripletMarginLoss",
+                    "TripletMarginMiner"),
+            "ContrastiveLoss on PairMarginMiner", List.of("ContrastiveLoss", "PairMarginMiner"),
+            "MultiSimilarityLoss on MultiSimilarityMiner", List.of("MultiSimilarityLoss", "MultiSimilarityMiner"));
+
+    /** Parameters of the mined configurations, by class. */
+    static final Map<String, Map<String, Object>> MINED_PARAMS = Map.of(
+            "TripletMarginLoss", Map.of("margin", 0.2),
+            "TripletMarginMiner", Map.of("margin", 0.2, "type_of_triplets", "semihard"));
+
+    @TestFactory
+    List<DynamicTest> gradientsOnMinedTuplesMatchFiniteDifferences() {
+        List<DynamicTest> tests = new ArrayList<>();
+        MINED.entrySet().stream().sorted(Map.Entry.comparingByKey()).forEach(e -> tests.add(DynamicTest.dynamicTest(
+                e.getKey(), () -> {
+                    String lossName = e.getValue().get(0);
+                    String minerName = e.getValue().get(1);
+                    try (NDManager m = NDManager.newBaseManager();
+                         MetricLoss loss = Components.create(MetricLoss.class, lossName,
+                                 MINED_PARAMS.getOrDefault(lossName, Map.of()))) {
+                        NDArray labels = m.create(LABELS);
+                        Miner miner = Components.create(Miner.class, minerName,
+                                MINED_PARAMS.getOrDefault(minerName, Map.of()));
+                        try (IndicesTuple t = miner.mine(m.create(GradCheck.gaussian(N, D, 101)), labels)) {
+                            assertTrue(t.size() > 0, minerName + " mined nothing: the check would prove nothing");
+                        }
+                        nonZero(e.getKey(), GradCheck.check(x -> loss.forward(x, labels, miner.mine(x, labels)),
+                                GradCheck.gaussian(N, D, 101), EPS, REL, ABS));
+                    }
+                })));
         return tests;
     }
 
