@@ -26,12 +26,18 @@ class LpRegularizerTest {
     static final double CONTRASTIVE = 3 - Math.sqrt(5) / 2;
 
     private static double value(MetricLoss loss) {
+        return value(loss, X, LABELS);
+    }
+
+    /** The loss of a float64 batch, as a double (shared with the other regularizer tests). */
+    static double value(MetricLoss loss, double[][] x, long[] labels) {
         try (NDManager m = NDManager.newBaseManager()) {
-            return loss.forward(m.create(X), m.create(LABELS)).toType(DataType.FLOAT64, false).getDouble();
+            return loss.forward(m.create(x), m.create(labels)).toType(DataType.FLOAT64, false).getDouble();
         }
     }
 
-    private static ContrastiveLoss contrastive() {
+    /** Contrastive loss on raw Euclidean distances, pos_margin 0, neg_margin 3. */
+    static ContrastiveLoss contrastive() {
         return new ContrastiveLoss(0, 3, new LpDistance(false, 2, 1), null);
     }
 

@@ -2,10 +2,6 @@ package dev.dml4j.regularize;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import dev.dml4j.distance.LpDistance;
-import dev.dml4j.loss.ContrastiveLoss;
 import dev.dml4j.loss.MetricLoss;
 import dev.dml4j.reduce.SumReducer;
 import org.junit.jupiter.api.Test;
@@ -19,26 +15,20 @@ class ZeroMeanRegularizerTest {
     static final long[] LABELS = {0, 0, 1, 1};
 
     private static double value(MetricLoss loss) {
-        try (NDManager m = NDManager.newBaseManager()) {
-            return loss.forward(m.create(X), m.create(LABELS)).toType(DataType.FLOAT64, false).getDouble();
-        }
-    }
-
-    private static ContrastiveLoss contrastive() {
-        return new ContrastiveLoss(0, 3, new LpDistance(false, 2, 1), null);
+        return LpRegularizerTest.value(loss, X, LABELS);
     }
 
     @Test
     void meanAbsoluteRowSumTimesItsWeightIsAdded() {
-        double base = value(contrastive());
-        assertEquals(base + 0.5 * 1.25, value(contrastive().withEmbeddingRegularizer(new ZeroMeanRegularizer(), 0.5)),
+        double base = value(LpRegularizerTest.contrastive());
+        assertEquals(base + 0.5 * 1.25, value(LpRegularizerTest.contrastive().withEmbeddingRegularizer(new ZeroMeanRegularizer(), 0.5)),
                 1e-12);
     }
 
     @Test
     void sumReducer() {
-        double base = value(contrastive());
-        assertEquals(base + 5, value(contrastive().withEmbeddingRegularizer(new ZeroMeanRegularizer(new SumReducer()),
+        double base = value(LpRegularizerTest.contrastive());
+        assertEquals(base + 5, value(LpRegularizerTest.contrastive().withEmbeddingRegularizer(new ZeroMeanRegularizer(new SumReducer()),
                 1)), 1e-12);
     }
 }
