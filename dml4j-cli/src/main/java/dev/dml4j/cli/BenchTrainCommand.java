@@ -25,7 +25,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dml4j bench train}: training throughput (images/s) of the small CNN on the built-in Fashion-MNIST classes
- * 0–4 (M-per-class batches, triplet loss with a multi-similarity miner, Adam), and the process's resident memory
+ * 0–4 (M-per-class batches, multi-similarity loss and miner, Adam), and the process's resident memory
  * (RSS) after warm-up and at the end, to show that native memory stays flat over a long run.
  */
 @Command(name = "train", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,

@@ -69,7 +69,7 @@ final class CenterLoss2dPreset {
                 xy[i][1] = flat[2 * i + 1];
             }
             spread[0] = spread(xy, d.evalSeen().labels());
-            ScatterPlot.write(png, xy, d.evalSeen().labels(), TrainCommand.FASHION_NAMES,
+            ScatterPlot.write(png, xy, d.evalSeen().labels(), fashionNames(),
                     title + " - 2-D features of " + d.evalSeen().name());
         }
         return png;
@@ -105,5 +105,13 @@ final class CenterLoss2dPreset {
             }
         }
         return pairs == 0 ? Double.NaN : intra / (inter / pairs);
+    }
+
+    private static java.util.Map<Long, String> fashionNames() {
+        java.util.Map<Long, String> m = new java.util.HashMap<>();
+        for (int i = 0; i < dev.dml4j.train.data.FashionMnist.CLASS_NAMES.size(); i++) {
+            m.put((long) i, dev.dml4j.train.data.FashionMnist.CLASS_NAMES.get(i));
+        }
+        return m;
     }
 }

@@ -3,6 +3,9 @@ package dev.dml4j.cli;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dml4j.eval.ExactKnn;
+import dev.dml4j.eval.KnnMetric;
+import dev.dml4j.eval.KnnResult;
 import dev.dml4j.train.data.ImageDataset;
 import dev.dml4j.train.model.EmbeddingModel;
 import dev.dml4j.train.model.ModelSpec;
@@ -25,7 +28,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code dml4j search}: the k nearest neighbours of one image in a gallery, by Euclidean distance between
- * L2-normalised embeddings. The query is an item of a data set ({@code --query-index}) or an image file
+ * embeddings (exact search). The query is an item of a data set ({@code --query-index}) or an image file
  * ({@code --image}, scaled to the model's input size).
  */
 @Command(name = "search", mixinStandardHelpOptions = true, sortOptions = false, abbreviateSynopsis = true,
@@ -76,18 +79,13 @@ public final class SearchCommand implements Callable<Integer> {
                 img = readImage(query.image, m.spec(), mgr);
                 what = query.image.toString();
             }
-            NDArray q = m.forward(img.expandDims(0), false).normalize(2, 1);
-            NDArray ref = m.embed(g, gallery.batch, mgr).normalize(2, 1);
-            float[] dist = ref.sub(q).norm(new int[] {1}).toFloatArray();
-            Integer[] order = new Integer[dist.length];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-            }
-            java.util.Arrays.sort(order, (a, b) -> Float.compare(dist[a], dist[b]));
+            NDArray q = m.forward(img.expandDims(0), false);
+            NDArray ref = m.embed(g, gallery.batch, mgr);
+            KnnResult knn = ExactKnn.search(q, ref, k, KnnMetric.EUCLIDEAN, false);
             w.println("# query " + what + "; gallery " + g.name() + " (" + g.size() + " items)");
-            for (int r = 0; r < Math.min(k, order.length); r++) {
-                int i = order[r];
-                w.println(String.format(Locale.ROOT, "%d %d %d %.6f", r + 1, i, g.label(i), dist[i]));
+            for (int r = 0; r < knn.indices()[0].length; r++) {
+                int i = (int) knn.indices()[0][r];
+                w.println(String.format(Locale.ROOT, "%d %d %d %.6f", r + 1, i, g.label(i), knn.distances()[0][r]));
             }
         }
         w.flush();

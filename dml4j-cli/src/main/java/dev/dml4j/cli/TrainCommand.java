@@ -40,10 +40,6 @@ import picocli.CommandLine.Spec;
         description = {"Trains an embedding model and evaluates retrieval on held-out classes every epoch.",
             "Prints 'untrained: …' and 'trained: …' retrieval metrics as its last two lines."})
 public final class TrainCommand implements Callable<Integer> {
-    /** Fashion-MNIST class names, by class id. */
-    static final Map<Long, String> FASHION_NAMES = Map.of(0L, "T-shirt/top", 1L, "Trouser", 2L, "Pullover",
-            3L, "Dress", 4L, "Coat", 5L, "Sandal", 6L, "Shirt", 7L, "Sneaker", 8L, "Bag", 9L, "Ankle boot");
-
     @Option(names = "--config", paramLabel = "FILE", description = "YAML or JSON file with any of these options "
             + "(snake_case or kebab-case keys); flags given on the command line win")
     Path config;
@@ -74,7 +70,7 @@ public final class TrainCommand implements Callable<Integer> {
     boolean l2Normalize;
     @Option(names = "--loss", paramLabel = "SPEC", description = "loss by reference name with snake_case parameters, "
             + "e.g. TripletMarginLoss:margin=0.1, or JSON {\"class\":…,\"params\":{…}}; repeat for a weighted sum "
-            + "(default TripletMarginLoss:margin=0.1)")
+            + "(default MultiSimilarityLoss)")
     List<String> losses;
     @Option(names = "--loss-weights", split = ",", paramLabel = "W", description = "one weight per --loss (default 1 "
             + "each), e.g. 1,0.01")
@@ -90,7 +86,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--samples-per-epoch", description = "training images per epoch (default ${DEFAULT-VALUE})",
             defaultValue = "12800")
     long samplesPerEpoch;
-    @Option(names = "--epochs", description = "epochs (default ${DEFAULT-VALUE})", defaultValue = "4")
+    @Option(names = "--epochs", description = "epochs (default ${DEFAULT-VALUE})", defaultValue = "3")
     int epochs;
     @Option(names = "--optimizer", description = "sgd | adam (default) | adamw | rmsprop", defaultValue = "adam")
     String optimizer;
@@ -142,7 +138,7 @@ public final class TrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     /** Default loss of the default job. */
-    static final String DEFAULT_LOSS = "TripletMarginLoss:margin=0.1";
+    static final String DEFAULT_LOSS = "MultiSimilarityLoss";
 
     @Override
     public Integer call() throws IOException {

@@ -17,13 +17,27 @@ public final class RetrievalEvaluator implements Evaluator {
     private final ImageDataset queries;
     private final long[] labels;
     private final int batchSize;
-    private final AccuracyCalculator calculator = new AccuracyCalculator();
+    private final AccuracyCalculator calculator;
 
     /**
+     * Evaluation with precision_at_1, r_precision and mean_average_precision_at_r by Euclidean distance (the
+     * reference's default k-NN).
+     *
      * @param queries the evaluation items (at least two)
      * @param batchSize items per forward pass when embedding (e.g. 256)
      */
     public RetrievalEvaluator(ImageDataset queries, int batchSize) {
+        this(queries, batchSize, AccuracyCalculator.builder().include(AccuracyCalculator.PRECISION_AT_1,
+                AccuracyCalculator.R_PRECISION, AccuracyCalculator.MAP_AT_R).build());
+    }
+
+    /**
+     * @param queries the evaluation items (at least two)
+     * @param batchSize items per forward pass when embedding (e.g. 256)
+     * @param calculator the metrics to compute
+     */
+    public RetrievalEvaluator(ImageDataset queries, int batchSize, AccuracyCalculator calculator) {
+        this.calculator = calculator;
         Checks.require(queries.size() >= 2, "evaluation needs at least 2 items, got " + queries.size() + " in "
                 + queries.name());
         this.queries = queries;
