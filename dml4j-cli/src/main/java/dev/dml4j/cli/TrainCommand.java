@@ -13,6 +13,10 @@ import dev.dml4j.train.data.ImageDataset;
 import dev.dml4j.train.model.EmbeddingModel;
 import dev.dml4j.train.model.ModelSpec;
 import dev.dml4j.train.optim.LearningRateSchedule;
+import dev.dml4j.train.transform.Compose;
+import dev.dml4j.train.transform.HorizontalFlip;
+import dev.dml4j.train.transform.RandomResizedCrop;
+import dev.dml4j.train.transform.Transform;
 import dev.dml4j.util.ComponentSpec;
 import dev.dml4j.util.Components;
 import java.io.IOException;
@@ -78,6 +82,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--miner", paramLabel = "SPEC", description = "miner, e.g. MultiSimilarityMiner:epsilon=0.1 "
             + "(default), or none")
     String miner = "MultiSimilarityMiner:epsilon=0.1";
+    @Option(names = "--augment", description = "training augmentation: none (default), flip (horizontal, p = 0.5) "
+            + "or crop-flip (random resized crop, scale 0.5-1, then flip)", defaultValue = "none")
+    String augment;
     @Option(names = "--m-per-class", description = "samples per class in a batch; batch / m classes per batch (default ${DEFAULT-VALUE})",
             defaultValue = "16")
     int mPerClass;
@@ -178,6 +185,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (torchscript != null && !Files.isRegularFile(Path.of(torchscript))) {
             throw new IOException("TorchScript file not found: " + Path.of(torchscript).toAbsolutePath());
         }
+        transform(augment, new int[] {1, 2, 2});
         if (batch < 2 || mPerClass < 1 || batch % mPerClass != 0) {
             throw new IllegalArgumentException("--batch " + batch + " must be >= 2 and a multiple of --m-per-class "
                     + mPerClass);
@@ -246,6 +254,7 @@ public final class TrainCommand implements Callable<Integer> {
         MetricLoss loss = buildLoss(lossArgs, weights, numClasses, dim);
         Miner mn = miner == null || miner.equalsIgnoreCase("none") ? null
                 : Components.create(Miner.class, ComponentArgs.parse(miner, "--miner"));
+        Transform transform = transform(augment, shape);
         MPerClassSampler sampler = new MPerClassSampler(d.train().labels(), mPerClass, batch, samplesPerEpoch, seed);
         RetrievalEvaluator evaluator = new RetrievalEvaluator(d.eval(), evalBatch);
         Map<String, Object> opts = weightDecay == null ? Map.of() : Map.of("weight_decay", weightDecay);
@@ -256,7 +265,7 @@ public final class TrainCommand implements Callable<Integer> {
         System.err.printf("dml4j train: %s on %s (%d images, classes %s), evaluating on %s (%d images); out %s%n",
                 ms.backbone(), d.train().name(), d.train().size(), trainSet, d.eval().name(), d.eval().size(), dir);
         try (EmbeddingModel m = EmbeddingModel.create(ms, seed);
-             Trainer t = new Trainer(m, loss, mn, d.train(), sampler, null, evaluator, cfg, System.err)) {
+             Trainer t = new Trainer(m, loss, mn, d.train(), sampler, transform, evaluator, cfg, System.err)) {
             Map<String, Double> before = measureUntrained && !resume ? evaluator.evaluate(m) : Map.of();
             if (!before.isEmpty()) {
                 System.err.println("untrained: " + metricsLine(before));
@@ -266,6 +275,18 @@ public final class TrainCommand implements Callable<Integer> {
         } finally {
             loss.close();
         }
+    }
+
+    /** The training augmentation named by {@code --augment} for images of shape [C, H, W] (null: none). */
+    static Transform transform(String name, int[] shape) {
+        return switch (name.trim().toLowerCase(Locale.ROOT)) {
+            case "none" -> null;
+            case "flip" -> new HorizontalFlip();
+            case "crop-flip" -> Compose.of(new RandomResizedCrop(shape[1], shape[2], 0.5, 1.0, 3.0 / 4, 4.0 / 3),
+                    new HorizontalFlip());
+            default -> throw new IllegalArgumentException("unknown --augment '" + name + "'; use none, flip or "
+                    + "crop-flip");
+        };
     }
 
     /** Builds the loss: one, or a weighted {@link MultipleLosses}; weighted losses get class count and size. */
