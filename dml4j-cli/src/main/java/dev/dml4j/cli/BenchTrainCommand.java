@@ -48,7 +48,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--miner", description = "miner spec or none (default ${DEFAULT-VALUE})",
             defaultValue = "MultiSimilarityMiner:epsilon=0.1")
     String miner;
-    @Option(names = "--report-every", description = "print RSS every N steps (default 0: never)", defaultValue = "0")
+    @Option(names = "--report-every", description = "print RSS and the Java heap's committed size every N steps "
+            + "(default 0: never)", defaultValue = "0")
     int reportEvery;
     @Spec
     CommandSpec spec;
@@ -80,7 +81,9 @@ public final class BenchTrainCommand implements Callable<Integer> {
             for (int i = 0; i < steps; i++) {
                 t.step(batches.get(warmup + i), new Random(i), 1);
                 if (reportEvery > 0 && (i + 1) % reportEvery == 0) {
-                    out.printf(Locale.ROOT, "step %d rss_mb %.1f%n", i + 1, rssKb() / 1024.0);
+                    Runtime rt = Runtime.getRuntime();
+                    out.printf(Locale.ROOT, "step %d rss_mb %.1f java_heap_committed_mb %.1f%n", i + 1,
+                            rssKb() / 1024.0, rt.totalMemory() / 1048576.0);
                     out.flush();
                 }
             }

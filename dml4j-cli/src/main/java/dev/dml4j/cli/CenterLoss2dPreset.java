@@ -35,7 +35,7 @@ final class CenterLoss2dPreset {
 
     int run() throws IOException {
         Path dir = cmd.out != null ? cmd.out : Path.of("runs", "center-loss-2d");
-        if (cmd.miner != null && cmd.miner.equals("MultiSimilarityMiner:epsilon=0.1")) {
+        if (TrainCommand.DEFAULT_MINER.equals(cmd.miner)) {
             cmd.miner = "none"; // classification losses use every item of the batch
         }
         List<String> centerLosses = cmd.losses != null ? cmd.losses : List.of(SOFTMAX, CENTER);

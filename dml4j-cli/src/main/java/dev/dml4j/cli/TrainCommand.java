@@ -81,7 +81,7 @@ public final class TrainCommand implements Callable<Integer> {
     List<Double> lossWeights;
     @Option(names = "--miner", paramLabel = "SPEC", description = "miner, e.g. MultiSimilarityMiner:epsilon=0.1 "
             + "(default), or none")
-    String miner = "MultiSimilarityMiner:epsilon=0.1";
+    String miner = DEFAULT_MINER;
     @Option(names = "--augment", description = "training augmentation: none (default), flip (horizontal, p = 0.5) "
             + "or crop-flip (random resized crop, scale 0.5-1, then flip)", defaultValue = "none")
     String augment;
@@ -143,6 +143,9 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Spec
     CommandSpec spec;
+
+    /** Default miner of the default job. */
+    static final String DEFAULT_MINER = "MultiSimilarityMiner:epsilon=0.1";
 
     /** Default loss of the default job. */
     static final String DEFAULT_LOSS = "MultiSimilarityLoss";

@@ -20,6 +20,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.dml4j.train.data.BatchLoader;
 import dev.dml4j.train.data.ImageDataset;
 import dev.dml4j.util.Checks;
 import java.io.DataInputStream;
@@ -221,11 +222,9 @@ public final class EmbeddingModel implements AutoCloseable {
             for (int start = 0; start < data.size(); start += batchSize) {
                 int end = Math.min(data.size(), start + batchSize);
                 try (NDManager step = tmp.newSubManager()) {
-                    NDList imgs = new NDList();
-                    for (int i = start; i < end; i++) {
-                        imgs.add(data.image(i, step));
-                    }
-                    NDArray e = forward(NDArrays.stack(imgs), false).stopGradient();
+                    int[] idx = java.util.stream.IntStream.range(start, end).toArray();
+                    NDArray images = BatchLoader.load(data, idx, null, null, step).images();
+                    NDArray e = forward(images, false).stopGradient();
                     e.attach(tmp);
                     parts.add(e);
                 }
