@@ -111,6 +111,9 @@ public final class EmbeddingModel implements AutoCloseable {
 
     private static Block resnetTrunk(ModelSpec spec) {
         int layers = spec.backbone().equals("resnet18") ? 18 : 50;
+        Checks.require(spec.height() >= 32 && spec.width() >= 32, spec.backbone() + " (DJL's ResNetV1) needs images of "
+                + "at least 32x32 pixels, got " + spec.height() + "x" + spec.width() + "; use --model small-cnn for "
+                + "small images");
         SequentialBlock full = ResNetV1.builder().setImageShape(new Shape(spec.channels(), spec.height(),
                 spec.width())).setNumLayers(layers).setOutSize(10).build();
         List<Block> children = new ArrayList<>();

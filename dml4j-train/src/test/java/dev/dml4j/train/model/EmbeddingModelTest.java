@@ -157,6 +157,8 @@ class EmbeddingModelTest {
                 false, null);
         assertTrue(assertThrows(IOException.class, () -> EmbeddingModel.create(missing, 0)).getMessage()
                 .contains("not found"));
+        assertTrue(assertThrows(IllegalArgumentException.class, () -> EmbeddingModel.create(new ModelSpec("resnet18",
+                null, 1, 28, 28, 8, "avg", false, false, null), 0)).getMessage().contains("at least 32x32"));
         java.nio.file.Files.writeString(tmp.resolve("junk.dml4j"), "junk");
         assertThrows(IOException.class, () -> EmbeddingModel.load(tmp.resolve("junk.dml4j")));
         try (EmbeddingModel g = EmbeddingModel.create(ModelSpec.smallCnn(1, 8, 8, 2), 0);
