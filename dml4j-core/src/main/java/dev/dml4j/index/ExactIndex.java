@@ -1,0 +1,154 @@
+package dev.dml4j.index;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import dev.dml4j.eval.ExactKnn;
+import dev.dml4j.eval.KnnMetric;
+import dev.dml4j.eval.KnnResult;
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * Exact search: every query is compared with every gallery item by {@link ExactKnn} (blocked matrix products and
+ * top-k on the tensor engine, bounded memory). The gallery is copied to the engine once and reused until the next
+ * {@link #add}; {@link #close()} frees it. Needs a DJL engine (e.g. PyTorch) on the class path.
+ */
+public final class ExactIndex implements EmbeddingIndex {
+    /** Default reference block size handed to {@link ExactKnn} (rows per block). */
+    public static final int DEFAULT_BLOCK_SIZE = 4096;
+
+    private final VectorStore store;
+    private final int blockSize;
+    private NDManager manager;
+    private NDArray reference;
+
+    /** An empty exact index of {@code dim}-dimensional vectors under {@code metric}, block size 4096. */
+    public ExactIndex(int dim, KnnMetric metric) {
+        this(dim, metric, DEFAULT_BLOCK_SIZE);
+    }
+
+    /**
+     * An empty exact index.
+     *
+     * @param dim embedding size
+     * @param metric distance used for search
+     * @param blockSize rows per block in the blocked k-NN (memory ~ queries × blockSize floats; default 4096)
+     */
+    public ExactIndex(int dim, KnnMetric metric, int blockSize) {
+        this(new VectorStore(dim, metric), blockSize);
+    }
+
+    ExactIndex(VectorStore store, int blockSize) {
+        if (blockSize < 1) {
+            throw new IllegalArgumentException("blockSize must be >= 1, got " + blockSize);
+        }
+        this.store = store;
+        this.blockSize = blockSize;
+    }
+
+    @Override
+    public synchronized void add(float[][] vectors, long[] labels, String[] ids) {
+        store.add(vectors, labels, ids);
+        if (reference != null) {
+            reference.close();
+            reference = null;
+        }
+    }
+
+    @Override
+    public int size() {
+        return store.size();
+    }
+
+    @Override
+    public int dim() {
+        return store.dim();
+    }
+
+    @Override
+    public KnnMetric metric() {
+        return store.metric();
+    }
+
+    @Override
+    public long label(int index) {
+        return store.label(index);
+    }
+
+    @Override
+    public String id(int index) {
+        return store.id(index);
+    }
+
+    @Override
+    public float[] vector(int index) {
+        return store.row(index).clone();
+    }
+
+    /** The blocked k-NN's block size (rows). */
+    public int blockSize() {
+        return blockSize;
+    }
+
+    VectorStore store() {
+        return store;
+    }
+
+    @Override
+    public Hit[][] search(float[][] queries, int k) {
+        VectorStore.checkQueries(queries, k, dim(), metric());
+        Hit[][] out = new Hit[queries.length][];
+        if (store.size() == 0 || queries.length == 0) {
+            java.util.Arrays.fill(out, new Hit[0]);
+            return out;
+        }
+        int kk = Math.min(k, store.size());
+        KnnResult r;
+        synchronized (this) {
+            NDArray ref = reference();
+            float[] flat = new float[queries.length * dim()];
+            for (int i = 0; i < queries.length; i++) {
+                System.arraycopy(queries[i], 0, flat, i * dim(), dim());
+            }
+            try (NDManager sub = manager.newSubManager()) {
+                NDArray q = sub.create(flat, new Shape(queries.length, dim()));
+                r = ExactKnn.search(q, ref, kk, metric(), false, blockSize);
+            }
+        }
+        for (int i = 0; i < queries.length; i++) {
+            Hit[] hits = new Hit[kk];
+            for (int j = 0; j < kk; j++) {
+                int idx = r.indices()[i][j];
+                hits[j] = new Hit(idx, store.id(idx), store.label(idx), r.distances()[i][j]);
+            }
+            out[i] = hits;
+        }
+        return out;
+    }
+
+    /** The gallery on the engine, created on first use after an add. */
+    private NDArray reference() {
+        if (manager == null) {
+            manager = NDManager.newBaseManager();
+        }
+        if (reference == null) {
+            reference = manager.create(store.flat(), new Shape(store.size(), dim()));
+        }
+        return reference;
+    }
+
+    @Override
+    public void save(Path file) throws IOException {
+        IndexFile.write(file, this);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (manager != null) {
+            manager.close();
+            manager = null;
+            reference = null;
+        }
+    }
+}
