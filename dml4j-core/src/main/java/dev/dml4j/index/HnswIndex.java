@@ -274,6 +274,30 @@ public final class HnswIndex implements EmbeddingIndex {
         }
     }
 
+    /**
+     * Recall of approximate hits against exact ones: the share of the exact top-k items (by index) that the
+     * approximate top-k contains, over all queries (1 when there is nothing to find).
+     */
+    public static double recall(Hit[][] approx, Hit[][] exact) {
+        if (approx.length != exact.length) {
+            throw new IllegalArgumentException("recall needs the same queries: " + approx.length + " vs "
+                    + exact.length + " hit lists");
+        }
+        long found = 0;
+        long total = 0;
+        for (int i = 0; i < exact.length; i++) {
+            java.util.Set<Integer> truth = new java.util.HashSet<>();
+            for (Hit h : exact[i]) {
+                truth.add(h.index());
+            }
+            for (Hit h : approx[i]) {
+                found += truth.contains(h.index()) ? 1 : 0;
+            }
+            total += exact[i].length;
+        }
+        return total == 0 ? 1 : (double) found / total;
+    }
+
     @Override
     public void save(Path file) throws IOException {
         IndexFile.write(file, this);

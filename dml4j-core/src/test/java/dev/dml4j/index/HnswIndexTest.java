@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dml4j.eval.KnnMetric;
 import java.util.Arrays;
-import java.util.Set;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -18,14 +16,7 @@ class HnswIndexTest {
 
     /** Share of the exact 10 nearest (by exact search) that the HNSW index returns, over all queries. */
     static double recallAt10(EmbeddingIndex approx, EmbeddingIndex exact, float[][] queries) {
-        Hit[][] a = approx.search(queries, 10);
-        Hit[][] e = exact.search(queries, 10);
-        long found = 0;
-        for (int i = 0; i < queries.length; i++) {
-            Set<Integer> truth = Arrays.stream(e[i]).map(Hit::index).collect(Collectors.toSet());
-            found += Arrays.stream(a[i]).filter(h -> truth.contains(h.index())).count();
-        }
-        return found / (10.0 * queries.length);
+        return HnswIndex.recall(approx.search(queries, 10), exact.search(queries, 10));
     }
 
     @ParameterizedTest
@@ -78,6 +69,17 @@ class HnswIndexTest {
                 assertArrayEquals(a[i], b[i], "same data, order and seed must give the same answers");
             }
         }
+    }
+
+    @Test
+    void recallCountsSharedIndices() {
+        Hit[][] exact = {{hit(1), hit(2)}, {hit(3), hit(4)}};
+        Hit[][] approx = {{hit(2), hit(9)}, {hit(4), hit(3)}};
+        assertEquals(0.75, HnswIndex.recall(approx, exact), 0);
+    }
+
+    private static Hit hit(int index) {
+        return new Hit(index, null, 0, 0f);
     }
 
     @Test
