@@ -35,9 +35,9 @@ public final class BenchIndexCommand implements Runnable {
     int k;
     @Option(names = "--classes", description = "number of classes (default: n / 100, at least 1)")
     Integer classes;
-    @Option(names = "--metric", description = "EUCLIDEAN, SQUARED_EUCLIDEAN, COSINE or DOT (default ${DEFAULT-VALUE})",
-            defaultValue = "EUCLIDEAN")
-    KnnMetric metric;
+    @Option(names = "--metric", description = "euclidean, squared_euclidean, cosine or dot (default ${DEFAULT-VALUE})",
+            defaultValue = "euclidean")
+    String metricName;
     @Option(names = "--m", description = "HNSW M, neighbours per node (default ${DEFAULT-VALUE})", defaultValue = "16")
     int m;
     @Option(names = "--beam-width", description = "HNSW beam width / efConstruction (default ${DEFAULT-VALUE})",
@@ -60,6 +60,7 @@ public final class BenchIndexCommand implements Runnable {
         if (n < 1 || dim < 1 || queries < 1 || k < 1 || (classes != null && classes < 1)) {
             throw new IllegalArgumentException("bench index: need --n, --dim, --queries, --k and --classes >= 1");
         }
+        KnnMetric metric = KnnMetric.parse(metricName);
         PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
         int numClasses = classes != null ? classes : Math.max(1, n / 100);
         out.printf("bench index: n=%d dim=%d classes=%d queries=%d k=%d metric=%s cpus=%d java=%s vector-module=%s%n",

@@ -4,10 +4,13 @@ import ai.djl.ndarray.NDArray;
 
 /** TEMPORARY stand-in until the eval branch lands (brute force on the host; deleted at merge). */
 public final class ExactKnn {
+    /** Default rows per block. */
+    public static final int DEFAULT_BLOCK_SIZE = 2048;
+
     private ExactKnn() {
     }
 
-    /** Brute-force k-NN; distances: EUCLIDEAN, SQUARED_EUCLIDEAN, COSINE as 1 - cos, DOT as -dot. */
+    /** Brute-force k-NN; values: EUCLIDEAN, SQUARED_EUCLIDEAN distances, COSINE and DOT similarities. */
     public static KnnResult search(NDArray query, NDArray reference, int k, KnnMetric metric, boolean excludeSelf,
             int blockSize) {
         int q = (int) query.getShape().get(0);
@@ -16,7 +19,7 @@ public final class ExactKnn {
         float[] qa = query.toFloatArray();
         float[] ra = reference.toFloatArray();
         int kk = Math.min(k, r);
-        int[][] idx = new int[q][kk];
+        long[][] idx = new long[q][kk];
         float[][] dist = new float[q][kk];
         for (int i = 0; i < q; i++) {
             double[] all = new double[r];
@@ -37,7 +40,7 @@ public final class ExactKnn {
                 all[j] = switch (metric) {
                     case EUCLIDEAN -> Math.sqrt(sq);
                     case SQUARED_EUCLIDEAN -> sq;
-                    case COSINE -> 1 - dot / Math.sqrt(nq * nr);
+                    case COSINE -> -(dot / Math.sqrt(nq * nr));
                     case DOT -> -dot;
                 };
                 order[j] = j;
@@ -45,7 +48,7 @@ public final class ExactKnn {
             java.util.Arrays.sort(order, (x, y) -> all[x] != all[y] ? Double.compare(all[x], all[y]) : x - y);
             for (int t = 0; t < kk; t++) {
                 idx[i][t] = order[t];
-                dist[i][t] = (float) all[order[t]];
+                dist[i][t] = (float) (metric.isSimilarity() ? -all[order[t]] : all[order[t]]);
             }
         }
         return new KnnResult(idx, dist);

@@ -15,15 +15,15 @@ import java.nio.file.Path;
  * {@link #add}; {@link #close()} frees it. Needs a DJL engine (e.g. PyTorch) on the class path.
  */
 public final class ExactIndex implements EmbeddingIndex {
-    /** Default reference block size handed to {@link ExactKnn} (rows per block). */
-    public static final int DEFAULT_BLOCK_SIZE = 4096;
+    /** Default block size handed to {@link ExactKnn}: its own default (rows per block). */
+    public static final int DEFAULT_BLOCK_SIZE = ExactKnn.DEFAULT_BLOCK_SIZE;
 
     private final VectorStore store;
     private final int blockSize;
     private NDManager manager;
     private NDArray reference;
 
-    /** An empty exact index of {@code dim}-dimensional vectors under {@code metric}, block size 4096. */
+    /** An empty exact index of {@code dim}-dimensional vectors under {@code metric}, ExactKnn's default block size. */
     public ExactIndex(int dim, KnnMetric metric) {
         this(dim, metric, DEFAULT_BLOCK_SIZE);
     }
@@ -33,7 +33,8 @@ public final class ExactIndex implements EmbeddingIndex {
      *
      * @param dim embedding size
      * @param metric distance used for search
-     * @param blockSize rows per block in the blocked k-NN (memory ~ queries × blockSize floats; default 4096)
+     * @param blockSize rows per block in the blocked k-NN (memory ~ blockSize² floats; default
+     *     {@link ExactKnn#DEFAULT_BLOCK_SIZE})
      */
     public ExactIndex(int dim, KnnMetric metric, int blockSize) {
         this(new VectorStore(dim, metric), blockSize);
@@ -119,12 +120,21 @@ public final class ExactIndex implements EmbeddingIndex {
         for (int i = 0; i < queries.length; i++) {
             Hit[] hits = new Hit[kk];
             for (int j = 0; j < kk; j++) {
-                int idx = r.indices()[i][j];
-                hits[j] = new Hit(idx, store.id(idx), store.label(idx), r.distances()[i][j]);
+                int idx = (int) r.indices()[i][j];
+                hits[j] = new Hit(idx, store.id(idx), store.label(idx), indexDistance(r.distances()[i][j]));
             }
             out[i] = hits;
         }
         return out;
+    }
+
+    /** ExactKnn's value as the index's distance: similarities s become 1 − s (COSINE) and −s (DOT). */
+    private float indexDistance(float v) {
+        return switch (metric()) {
+            case EUCLIDEAN, SQUARED_EUCLIDEAN -> v;
+            case COSINE -> 1f - v;
+            case DOT -> -v;
+        };
     }
 
     /** The gallery on the engine, created on first use after an add. */
