@@ -6,19 +6,16 @@ import ai.djl.ndarray.types.Shape;
 import dev.dml4j.eval.ExactKnn;
 import dev.dml4j.eval.KnnMetric;
 import dev.dml4j.eval.KnnResult;
-import java.io.IOException;
-import java.nio.file.Path;
 
 /**
  * Exact search: every query is compared with every gallery item by {@link ExactKnn} (blocked matrix products and
  * top-k on the tensor engine, bounded memory). The gallery is copied to the engine once and reused until the next
  * {@link #add}; {@link #close()} frees it. Needs a DJL engine (e.g. PyTorch) on the class path.
  */
-public final class ExactIndex implements EmbeddingIndex {
+public final class ExactIndex extends StoredIndex {
     /** Default block size handed to {@link ExactKnn}: its own default (rows per block). */
     public static final int DEFAULT_BLOCK_SIZE = ExactKnn.DEFAULT_BLOCK_SIZE;
 
-    private final VectorStore store;
     private final int blockSize;
     private NDManager manager;
     private NDArray reference;
@@ -41,10 +38,10 @@ public final class ExactIndex implements EmbeddingIndex {
     }
 
     ExactIndex(VectorStore store, int blockSize) {
+        super(store);
         if (blockSize < 1) {
             throw new IllegalArgumentException("blockSize must be >= 1, got " + blockSize);
         }
-        this.store = store;
         this.blockSize = blockSize;
     }
 
@@ -57,43 +54,9 @@ public final class ExactIndex implements EmbeddingIndex {
         }
     }
 
-    @Override
-    public int size() {
-        return store.size();
-    }
-
-    @Override
-    public int dim() {
-        return store.dim();
-    }
-
-    @Override
-    public KnnMetric metric() {
-        return store.metric();
-    }
-
-    @Override
-    public long label(int index) {
-        return store.label(index);
-    }
-
-    @Override
-    public String id(int index) {
-        return store.id(index);
-    }
-
-    @Override
-    public float[] vector(int index) {
-        return store.row(index).clone();
-    }
-
     /** The blocked k-NN's block size (rows). */
     public int blockSize() {
         return blockSize;
-    }
-
-    VectorStore store() {
-        return store;
     }
 
     @Override
@@ -146,11 +109,6 @@ public final class ExactIndex implements EmbeddingIndex {
             reference = manager.create(store.flat(), new Shape(store.size(), dim()));
         }
         return reference;
-    }
-
-    @Override
-    public void save(Path file) throws IOException {
-        IndexFile.write(file, this);
     }
 
     @Override

@@ -3,7 +3,6 @@ package dev.dml4j.index;
 import dev.dml4j.eval.KnnMetric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.stream.IntStream;
 import org.apache.lucene.search.ScoreDoc;
@@ -27,7 +26,7 @@ import org.apache.lucene.util.hnsw.RandomVectorScorerSupplier;
  * {@code max(k, efSearch)} candidates on the graph, then ranks them by their exact distance and keeps k. The
  * saved file holds the graph itself (no rebuild on load), so a loaded index answers exactly as the saved one.
  */
-public final class HnswIndex implements EmbeddingIndex {
+public final class HnswIndex extends StoredIndex {
     /** Default M: neighbours per node on the upper levels (2·M on level 0); Lucene's default, 16. */
     public static final int DEFAULT_M = HnswGraphBuilder.DEFAULT_MAX_CONN;
     /** Default beam width while building (the paper's efConstruction); Lucene's default, 100. */
@@ -37,7 +36,6 @@ public final class HnswIndex implements EmbeddingIndex {
     /** Default seed of the random level assignment; 42. */
     public static final long DEFAULT_SEED = 42L;
 
-    private final VectorStore store;
     private final int m;
     private final int beamWidth;
     private final long seed;
@@ -66,6 +64,7 @@ public final class HnswIndex implements EmbeddingIndex {
     }
 
     HnswIndex(VectorStore store, int m, int beamWidth, int efSearch, long seed) {
+        super(store);
         if (m < 2 || m > 512) {
             throw new IllegalArgumentException("M must be in [2, 512] (neighbours per node; default 16), got " + m);
         }
@@ -73,7 +72,6 @@ public final class HnswIndex implements EmbeddingIndex {
             throw new IllegalArgumentException("beamWidth (efConstruction) must be in [1, 4096] (default 100), got "
                     + beamWidth);
         }
-        this.store = store;
         this.m = m;
         this.beamWidth = beamWidth;
         this.seed = seed;
@@ -147,10 +145,6 @@ public final class HnswIndex implements EmbeddingIndex {
         return graph;
     }
 
-    VectorStore store() {
-        return store;
-    }
-
     private void updateNorms(int from) {
         if (store.metric() != KnnMetric.COSINE) {
             return;
@@ -163,36 +157,6 @@ public final class HnswIndex implements EmbeddingIndex {
 
     private static float invNorm(float[] v) {
         return (float) (1.0 / Math.sqrt(VectorUtil.dotProduct(v, v)));
-    }
-
-    @Override
-    public int size() {
-        return store.size();
-    }
-
-    @Override
-    public int dim() {
-        return store.dim();
-    }
-
-    @Override
-    public KnnMetric metric() {
-        return store.metric();
-    }
-
-    @Override
-    public long label(int index) {
-        return store.label(index);
-    }
-
-    @Override
-    public String id(int index) {
-        return store.id(index);
-    }
-
-    @Override
-    public float[] vector(int index) {
-        return store.row(index).clone();
     }
 
     @Override
@@ -298,8 +262,4 @@ public final class HnswIndex implements EmbeddingIndex {
         return total == 0 ? 1 : (double) found / total;
     }
 
-    @Override
-    public void save(Path file) throws IOException {
-        IndexFile.write(file, this);
-    }
 }

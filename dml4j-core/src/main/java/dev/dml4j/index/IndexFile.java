@@ -74,10 +74,10 @@ final class IndexFile {
         VectorStore store;
         byte backend;
         if (index instanceof ExactIndex e) {
-            store = e.store();
+            store = e.store;
             backend = EXACT;
         } else if (index instanceof HnswIndex h) {
-            store = h.store();
+            store = h.store;
             backend = HNSW;
         } else {
             throw new IllegalArgumentException("cannot save a " + index.getClass().getName()

@@ -108,23 +108,33 @@ class IndexFileTest {
         }
     }
 
+    /** The bytes of a saved {@link #filled} index. */
+    private byte[] savedBytes(BiFunction<Integer, KnnMetric, EmbeddingIndex> make, KnnMetric metric)
+            throws IOException {
+        Path file = dir.resolve("ok.idx");
+        try (EmbeddingIndex index = filled(make, metric)) {
+            index.save(file);
+        }
+        return Files.readAllBytes(file);
+    }
+
+    /** Writes {@code content} to a file, asserts that loading it throws an IOException, and returns its message. */
+    private String loadFails(byte[] content, String what) throws IOException {
+        Path f = dir.resolve("bad.idx");
+        Files.write(f, content);
+        return assertThrows(IOException.class, () -> EmbeddingIndex.load(f), what).getMessage();
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("backends")
     void everyFlippedByteIsDetected(String name, BiFunction<Integer, KnnMetric, EmbeddingIndex> make)
             throws IOException {
-        Path file = dir.resolve("ok.idx");
-        try (EmbeddingIndex index = filled(make, KnnMetric.COSINE)) {
-            index.save(file);
-        }
-        byte[] good = Files.readAllBytes(file);
+        byte[] good = savedBytes(make, KnnMetric.COSINE);
         // every byte of the header and trailer, and a spread of positions through vectors, labels, ids and graph
         for (int pos = 0; pos < good.length; pos += pos < 40 || pos > good.length - 40 ? 1 : 97) {
             byte[] bad = good.clone();
             bad[pos] ^= (byte) 0x10;
-            Path f = dir.resolve("flip.idx");
-            Files.write(f, bad);
-            IOException e = assertThrows(IOException.class, () -> EmbeddingIndex.load(f), "flipped byte " + pos);
-            String msg = e.getMessage();
+            String msg = loadFails(bad, "flipped byte " + pos);
             assertTrue(msg.contains("corrupt") || msg.contains("not a dml4j index") || msg.contains("version")
                     || msg.contains("truncated"), "byte " + pos + ": " + msg);
         }
@@ -134,22 +144,13 @@ class IndexFileTest {
     @MethodSource("backends")
     void truncatedFilesAreDetected(String name, BiFunction<Integer, KnnMetric, EmbeddingIndex> make)
             throws IOException {
-        Path file = dir.resolve("ok.idx");
-        try (EmbeddingIndex index = filled(make, KnnMetric.EUCLIDEAN)) {
-            index.save(file);
-        }
-        byte[] good = Files.readAllBytes(file);
+        byte[] good = savedBytes(make, KnnMetric.EUCLIDEAN);
         for (int len : new int[] {0, 5, 20, 40, good.length / 3, good.length / 2, good.length - 5, good.length - 1}) {
-            Path f = dir.resolve("cut.idx");
-            Files.write(f, Arrays.copyOf(good, len));
-            IOException e = assertThrows(IOException.class, () -> EmbeddingIndex.load(f), "length " + len);
-            assertTrue(e.getMessage().contains("truncated") || e.getMessage().contains("too short"),
-                    "length " + len + ": " + e.getMessage());
+            String msg = loadFails(Arrays.copyOf(good, len), "length " + len);
+            assertTrue(msg.contains("truncated") || msg.contains("too short"), "length " + len + ": " + msg);
         }
-        byte[] longer = Arrays.copyOf(good, good.length + 1);
-        Files.write(file, longer);
-        IOException e = assertThrows(IOException.class, () -> EmbeddingIndex.load(file));
-        assertTrue(e.getMessage().contains("after the checksum"), e.getMessage());
+        String msg = loadFails(Arrays.copyOf(good, good.length + 1), "one byte appended");
+        assertTrue(msg.contains("after the checksum"), msg);
     }
 
     @Test
