@@ -1,24 +1,20 @@
 package dev.dml4j.index;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import dev.dml4j.eval.ExactKnn;
 import dev.dml4j.eval.KnnMetric;
 import dev.dml4j.eval.KnnResult;
 
 /**
  * Exact search: every query is compared with every gallery item by {@link ExactKnn} (blocked matrix products and
- * top-k on the tensor engine, bounded memory). The gallery is copied to the engine once and reused until the next
- * {@link #add}; {@link #close()} frees it. Needs a DJL engine (e.g. PyTorch) on the class path.
+ * top-k on the tensor engine, bounded memory, results re-ranked in float64 so they equal a brute-force search).
+ * The gallery stays in the JVM and is copied to the engine's default device one block at a time per search. Needs
+ * a DJL engine (e.g. PyTorch) on the class path.
  */
 public final class ExactIndex extends StoredIndex {
     /** Default block size handed to {@link ExactKnn}: its own default (rows per block). */
     public static final int DEFAULT_BLOCK_SIZE = ExactKnn.DEFAULT_BLOCK_SIZE;
 
     private final int blockSize;
-    private NDManager manager;
-    private NDArray reference;
 
     /** An empty exact index of {@code dim}-dimensional vectors under {@code metric}, ExactKnn's default block size. */
     public ExactIndex(int dim, KnnMetric metric) {
@@ -48,10 +44,6 @@ public final class ExactIndex extends StoredIndex {
     @Override
     public synchronized void add(float[][] vectors, long[] labels, String[] ids) {
         store.add(vectors, labels, ids);
-        if (reference != null) {
-            reference.close();
-            reference = null;
-        }
     }
 
     /** The blocked k-NN's block size (rows). */
@@ -62,27 +54,19 @@ public final class ExactIndex extends StoredIndex {
     @Override
     public Hit[][] search(float[][] queries, int k) {
         VectorStore.checkQueries(queries, k, dim(), metric());
+        float[][] gallery;
+        synchronized (this) {
+            gallery = store.rows();
+        }
         Hit[][] out = new Hit[queries.length][];
-        if (store.size() == 0 || queries.length == 0) {
+        if (gallery.length == 0 || queries.length == 0) {
             java.util.Arrays.fill(out, new Hit[0]);
             return out;
         }
-        int kk = Math.min(k, store.size());
-        KnnResult r;
-        synchronized (this) {
-            NDArray ref = reference();
-            float[] flat = new float[queries.length * dim()];
-            for (int i = 0; i < queries.length; i++) {
-                System.arraycopy(queries[i], 0, flat, i * dim(), dim());
-            }
-            try (NDManager sub = manager.newSubManager()) {
-                NDArray q = sub.create(flat, new Shape(queries.length, dim()));
-                r = ExactKnn.search(q, ref, kk, metric(), false, blockSize);
-            }
-        }
+        KnnResult r = ExactKnn.search(queries, gallery, Math.min(k, gallery.length), metric(), false, blockSize);
         for (int i = 0; i < queries.length; i++) {
-            Hit[] hits = new Hit[kk];
-            for (int j = 0; j < kk; j++) {
+            Hit[] hits = new Hit[r.indices()[i].length];
+            for (int j = 0; j < hits.length; j++) {
                 int idx = (int) r.indices()[i][j];
                 hits[j] = new Hit(idx, store.id(idx), store.label(idx), indexDistance(r.distances()[i][j]));
             }
@@ -98,25 +82,5 @@ public final class ExactIndex extends StoredIndex {
             case COSINE -> 1f - v;
             case DOT -> -v;
         };
-    }
-
-    /** The gallery on the engine, created on first use after an add. */
-    private NDArray reference() {
-        if (manager == null) {
-            manager = NDManager.newBaseManager();
-        }
-        if (reference == null) {
-            reference = manager.create(store.flat(), new Shape(store.size(), dim()));
-        }
-        return reference;
-    }
-
-    @Override
-    public synchronized void close() {
-        if (manager != null) {
-            manager.close();
-            manager = null;
-            reference = null;
-        }
     }
 }

@@ -117,13 +117,9 @@ final class VectorStore {
         }
     }
 
-    /** All rows flattened row-major into one array [size·dim]. */
-    float[] flat() {
-        float[] out = new float[Math.multiplyExact(size, dim)];
-        for (int i = 0; i < size; i++) {
-            System.arraycopy(rows[i], 0, out, i * dim, dim);
-        }
-        return out;
+    /** The rows [size][dim] (a new outer array over the stored rows, which callers must not modify). */
+    float[][] rows() {
+        return Arrays.copyOf(rows, size);
     }
 
     /**
