@@ -46,6 +46,9 @@ public final class BenchIndexCommand implements Runnable {
     @Option(names = "--ef-search", split = ",", description = "HNSW efSearch values to try (default ${DEFAULT-VALUE})",
             defaultValue = "100")
     List<Integer> efSearch;
+    @Option(names = "--build-threads", description = "threads building the HNSW graph; 1 is deterministic "
+            + "(default ${DEFAULT-VALUE})", defaultValue = "1")
+    int buildThreads;
     @Option(names = "--seed", description = "seed of the data and the graph (default ${DEFAULT-VALUE})",
             defaultValue = "42")
     long seed;
@@ -88,9 +91,11 @@ public final class BenchIndexCommand implements Runnable {
             out.flush();
         }
         try (HnswIndex hnsw = new HnswIndex(dim, metric, m, beamWidth, efSearch.get(0), seed)) {
+            hnsw.setBuildThreads(buildThreads);
             t0 = System.nanoTime();
             hnsw.add(gallery, labels);
-            out.printf("hnsw M=%d beamWidth=%d: build %.1f s%n", m, beamWidth, seconds(t0));
+            out.printf("hnsw M=%d beamWidth=%d: build %.1f s (%d thread%s)%n", m, beamWidth, seconds(t0), buildThreads,
+                    buildThreads == 1 ? "" : "s");
             out.flush();
             for (int ef : efSearch) {
                 hnsw.setEfSearch(ef);

@@ -4,12 +4,17 @@ import dev.dml4j.eval.KnnMetric;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Arrays;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.stream.IntStream;
 import org.apache.lucene.search.ScoreDoc;
 import org.apache.lucene.search.TopDocs;
+import org.apache.lucene.search.TaskExecutor;
 import org.apache.lucene.search.TopKnnCollector;
 import org.apache.lucene.util.FixedBitSet;
 import org.apache.lucene.util.VectorUtil;
+import org.apache.lucene.util.hnsw.HnswConcurrentMergeBuilder;
+import org.apache.lucene.util.hnsw.HnswGraph;
 import org.apache.lucene.util.hnsw.HnswGraphBuilder;
 import org.apache.lucene.util.hnsw.HnswGraphSearcher;
 import org.apache.lucene.util.hnsw.InitializedHnswGraphBuilder;
@@ -40,6 +45,7 @@ public final class HnswIndex extends StoredIndex {
     private final int beamWidth;
     private final long seed;
     private volatile int efSearch;
+    private int buildThreads = 1;
     /** 1/‖x‖ per item under COSINE (empty otherwise). */
     private float[] invNorms = new float[0];
     private PackedHnswGraph graph;
@@ -116,23 +122,68 @@ public final class HnswIndex extends StoredIndex {
         }
         updateNorms(before);
         try {
-            RandomVectorScorerSupplier supplier = new Supplier();
-            HnswGraphBuilder builder;
-            if (graph == null) {
-                builder = HnswGraphBuilder.create(supplier, m, beamWidth, seed, total);
-            } else {
-                int[] identity = IntStream.range(0, before).toArray();
-                FixedBitSet done = new FixedBitSet(total);
-                done.set(0, before);
-                // a different seed per batch, so new nodes do not repeat the first batch's level draws
-                builder = InitializedHnswGraphBuilder.fromGraph(supplier, m, beamWidth, seed + 31L * before,
-                        graph.cursor(), identity, done, total);
-            }
-            OnHeapHnswGraph built = builder.build(total);
-            graph = PackedHnswGraph.of(built);
+            graph = PackedHnswGraph.of(buildThreads > 1 ? buildConcurrently(before, total) : build(before, total));
         } catch (IOException e) {
+            store.truncate(before);
             throw new UncheckedIOException(e);
+        } catch (RuntimeException | Error e) {
+            // e.g. OutOfMemoryError while linking: keep the store and the graph consistent
+            store.truncate(before);
+            throw e;
         }
+    }
+
+    /** Links nodes before..total−1 into the graph on this thread (deterministic). */
+    private OnHeapHnswGraph build(int before, int total) throws IOException {
+        HnswGraphBuilder builder;
+        if (graph == null) {
+            builder = HnswGraphBuilder.create(new Supplier(), m, beamWidth, seed, total);
+        } else {
+            FixedBitSet done = new FixedBitSet(total);
+            done.set(0, before);
+            // a different seed per batch, so new nodes do not repeat the first batch's level draws
+            builder = InitializedHnswGraphBuilder.fromGraph(new Supplier(), m, beamWidth, seed + 31L * before,
+                    graph.cursor(), IntStream.range(0, before).toArray(), done, total);
+        }
+        return builder.build(total);
+    }
+
+    /** Links nodes before..total−1 with {@code buildThreads} Lucene workers (the result depends on timing). */
+    private OnHeapHnswGraph buildConcurrently(int before, int total) throws IOException {
+        OnHeapHnswGraph start = InitializedHnswGraphBuilder.initGraph(m, graph == null ? HnswGraph.EMPTY
+                : graph.cursor(), IntStream.range(0, before).toArray(), total);
+        FixedBitSet done = new FixedBitSet(total);
+        if (before > 0) {
+            done.set(0, before);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(buildThreads, r -> {
+            Thread t = new Thread(r, "dml4j-hnsw-build");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            return new HnswConcurrentMergeBuilder(new TaskExecutor(pool), buildThreads, new Supplier(), m, beamWidth,
+                    start, done).build(total);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /**
+     * Sets how many threads link new vectors into the graph (default 1). One thread gives the same graph for the
+     * same data, order and seed; more threads (Lucene's concurrent builder) build faster on idle cores but the
+     * graph then depends on thread timing.
+     */
+    public void setBuildThreads(int buildThreads) {
+        if (buildThreads < 1) {
+            throw new IllegalArgumentException("buildThreads must be >= 1 (default 1), got " + buildThreads);
+        }
+        this.buildThreads = buildThreads;
+    }
+
+    /** Number of threads {@link #add} builds the graph with. */
+    public int buildThreads() {
+        return buildThreads;
     }
 
     /** Installs a graph read from a file (the store already holds its vectors). */

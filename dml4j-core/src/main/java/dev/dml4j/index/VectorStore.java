@@ -108,6 +108,13 @@ final class VectorStore {
         size++;
     }
 
+    /** Drops the items from {@code n} on (undoes an add whose indexing failed). */
+    void truncate(int n) {
+        Arrays.fill(rows, n, size, null);
+        Arrays.fill(ids, n, size, null);
+        size = n;
+    }
+
     private void ensureCapacity(int n) {
         if (n > rows.length) {
             int cap = (int) Math.min(Integer.MAX_VALUE - 8, Math.max(n, rows.length * 2L));

@@ -72,6 +72,24 @@ class HnswIndexTest {
     }
 
     @Test
+    void concurrentBuildKeepsRecall() {
+        SyntheticGallery data = new SyntheticGallery(50, DIM, 8);
+        float[][] x = data.items(4000, 0);
+        long[] y = data.labels(4000, 0);
+        float[][] queries = data.items(100, 4000);
+        try (HnswIndex h = new HnswIndex(DIM, KnnMetric.EUCLIDEAN); ExactIndex exact = new ExactIndex(DIM,
+                KnnMetric.EUCLIDEAN)) {
+            h.setBuildThreads(2);
+            h.add(Arrays.copyOf(x, 3000), Arrays.copyOf(y, 3000));
+            h.add(Arrays.copyOfRange(x, 3000, 4000), Arrays.copyOfRange(y, 3000, 4000));
+            exact.add(x, y);
+            assertEquals(4000, h.size());
+            assertTrue(recallAt10(h, exact, queries) >= 0.9);
+        }
+        ExactIndexTest.assertMessage(() -> new HnswIndex(2, KnnMetric.DOT).setBuildThreads(0), "buildThreads");
+    }
+
+    @Test
     void recallCountsSharedIndices() {
         Hit[][] exact = {{hit(1), hit(2)}, {hit(3), hit(4)}};
         Hit[][] approx = {{hit(2), hit(9)}, {hit(4), hit(3)}};
