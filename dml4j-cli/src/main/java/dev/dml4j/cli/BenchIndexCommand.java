@@ -54,6 +54,9 @@ public final class BenchIndexCommand implements Runnable {
     long seed;
     @Option(names = "--save", description = "also save the HNSW index to this file and time save and load")
     Path save;
+    @Option(names = "--load", description = "load the HNSW index from this file (saved by --save with the same --n, "
+            + "--dim, --classes, --metric and --seed) instead of building it")
+    Path load;
 
     @Spec
     CommandSpec spec;
@@ -90,12 +93,15 @@ public final class BenchIndexCommand implements Runnable {
                     queries);
             out.flush();
         }
-        try (HnswIndex hnsw = new HnswIndex(dim, metric, m, beamWidth, efSearch.get(0), seed)) {
-            hnsw.setBuildThreads(buildThreads);
-            t0 = System.nanoTime();
-            hnsw.add(gallery, labels);
-            out.printf("hnsw M=%d beamWidth=%d: build %.1f s (%d thread%s)%n", m, beamWidth, seconds(t0), buildThreads,
-                    buildThreads == 1 ? "" : "s");
+        try (HnswIndex hnsw = load != null ? loadHnsw(metric, out) : new HnswIndex(dim, metric, m, beamWidth,
+                efSearch.get(0), seed)) {
+            if (load == null) {
+                hnsw.setBuildThreads(buildThreads);
+                t0 = System.nanoTime();
+                hnsw.add(gallery, labels);
+                out.printf("hnsw M=%d beamWidth=%d: build %.1f s (%d thread%s)%n", m, beamWidth, seconds(t0),
+                        buildThreads, buildThreads == 1 ? "" : "s");
+            }
             out.flush();
             for (int ef : efSearch) {
                 hnsw.setEfSearch(ef);
@@ -110,6 +116,24 @@ public final class BenchIndexCommand implements Runnable {
             if (save != null) {
                 timeSaveLoad(hnsw, q, out);
             }
+        }
+    }
+
+    /** The HNSW index of --load, checked to hold this run's gallery (same size, dimension, metric). */
+    private HnswIndex loadHnsw(KnnMetric metric, PrintWriter out) {
+        try {
+            long t0 = System.nanoTime();
+            EmbeddingIndex loaded = EmbeddingIndex.load(load);
+            if (!(loaded instanceof HnswIndex h) || h.size() != n || h.dim() != dim || h.metric() != metric) {
+                throw new IllegalArgumentException("bench index: " + load + " holds a " + loaded.getClass()
+                        .getSimpleName() + " of " + loaded.size() + " x " + loaded.dim() + " " + loaded.metric()
+                        + ", not an HnswIndex of this run's " + n + " x " + dim + " " + metric);
+            }
+            out.printf("hnsw M=%d beamWidth=%d: loaded from %s in %.1f s%n", h.m(), h.beamWidth(), load,
+                    seconds(t0));
+            return h;
+        } catch (IOException e) {
+            throw new IllegalArgumentException("bench index: cannot load " + load + ": " + e.getMessage(), e);
         }
     }
 

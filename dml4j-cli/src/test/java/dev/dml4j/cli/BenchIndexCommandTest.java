@@ -34,6 +34,19 @@ class BenchIndexCommandTest {
     }
 
     @Test
+    void loadReusesASavedGraph() {
+        String file = dir.resolve("g.idx").toString();
+        assertEquals(0, Main.run("bench", "index", "--n", "1500", "--dim", "8", "--queries", "20", "--save", file));
+        StringWriter sw = new StringWriter();
+        CommandLine cl = new CommandLine(new Main());
+        cl.setOut(new PrintWriter(sw));
+        assertEquals(0, cl.execute("bench", "index", "--n", "1500", "--dim", "8", "--queries", "20", "--load", file));
+        assertTrue(sw.toString().contains("loaded from"), sw.toString());
+        assertEquals(2, Main.run("bench", "index", "--n", "1000", "--dim", "8", "--queries", "20", "--load", file),
+                "a file of another gallery is refused");
+    }
+
+    @Test
     void badArgumentsGiveACleanError() {
         assertEquals(2, Main.run("bench", "index", "--n", "0"));
     }
