@@ -8,6 +8,8 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dml4j.util.Checks;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -19,10 +21,12 @@ import java.util.List;
  * <p>How it works: query and reference are cut into blocks of {@code blockSize} rows. For each pair of blocks one
  * float32 GEMM gives a ranking key (smaller is nearer) — for the Euclidean metrics the full squared distance
  * ‖q‖² + ‖r‖² − 2q·r, fused into the GEMM by appending two columns ([−2q, 1, ‖q‖²]·[r, ‖r‖², 1]); for cosine and
- * dot the negated (normalised) inner product. The engine's top-k keeps the best {@code k + 8} candidates per query
- * row of the block, and these are merged in the JVM into a running candidate list per query (O(Q·k) memory). When
- * query and reference are the same matrix, only the blocks on and above the diagonal are computed and each gives
- * the candidates of both its row block and its column block (half the GEMM work).
+ * dot the negated (normalised) inner product. Each query keeps a running list of its best {@code k + 8} candidates
+ * in the JVM (O(Q·k) memory). The first block of each query fills the list with the engine's top-k; every later
+ * block is only compared with each query's current worst candidate, and the few entries below it are read back
+ * (a full top-k per block costs several times the comparison). When query and reference are the same matrix, only
+ * the blocks above the diagonal are computed after the diagonal ones, and each serves both its row block and its
+ * column block (half the GEMM work).
  *
  * <p>Exactness: the candidates are then re-ranked with the metric computed in float64 from the original rows, and
  * ties are broken by the smaller reference index. A rounding-error bound on the float32 key proves, per query, that
@@ -35,12 +39,15 @@ public final class ExactKnn {
     public static final int DEFAULT_BLOCK_SIZE = 2048;
     /** Candidates kept per query beyond k, so the exactness proof rarely needs a second pass. */
     static final int EXTRA_CANDIDATES = 8;
+    /** Run length of the minima that let the threshold pass skip most of a block. */
+    static final int GROUP = 32;
     /** float32 unit round-off. */
     private static final double UNIT_ROUNDOFF = 0x1p-24;
     /** Safety factor on the worst-case rounding bound of the float32 key. */
     private static final double BOUND_FACTOR = 8;
     /** The normalisation floor of cosine similarity (as {@code torch.nn.functional.normalize}). */
     private static final double NORM_EPS = 1e-12;
+
 
     private ExactKnn() {
     }
@@ -171,19 +178,31 @@ public final class ExactKnn {
             int nr = rs.count();
             boolean symmetric = qs.sameAs(rs);
             maxRefNorm = maxNorm(rs);
+            if (symmetric) {
+                // seed every query's candidate list from its own diagonal block, so that the thresholds of the
+                // off-diagonal pass are finite from the start
+                for (int b = 0; b < nq; b += bs) {
+                    try (NDScope scope = new NDScope()) {
+                        NDArray x = rs.block(m, b, Math.min(nq, b + bs));
+                        offerTopK(queryOperand(x).matMul(referenceOperand(x).transpose()), b, b);
+                    }
+                }
+            }
             for (int qb = 0; qb < nq; qb += bs) {
                 int qe = Math.min(nq, qb + bs);
                 try (NDScope outer = new NDScope()) {
                     NDArray qOp = queryOperand(qs.block(m, qb, qe));
-                    for (int rb = symmetric ? qb : 0; rb < nr; rb += bs) {
+                    for (int rb = symmetric ? qb + bs : 0; rb < nr; rb += bs) {
                         int re = Math.min(nr, rb + bs);
                         try (NDScope inner = new NDScope()) {
                             NDArray rOp = referenceOperand(rs.block(m, rb, re));
                             NDArray key = qOp.matMul(rOp.transpose());
-                            offerTopK(key, 1, qb, rb);
-                            if (symmetric && rb != qb) {
-                                // the same keys seen column-wise are the keys of the queries in block rb
-                                offerTopK(key, 0, rb, qb);
+                            key.get("0,0").toFloatArray();
+                            if (!symmetric && rb == 0) {
+                                offerTopK(key, qb, rb);
+                            } else {
+                                // in the symmetric case the same keys seen column-wise are those of block rb's queries
+                                offerBelowThreshold(key, qb, rb, symmetric);
                             }
                         }
                     }
@@ -234,37 +253,90 @@ public final class ExactKnn {
             return x.div(norm);
         }
 
-        /**
-         * Offers the engine's top-{@code kc} of each row (axis 1) or column (axis 0) of a key block as candidates:
-         * rows/columns are queries from {@code queryBase}, the other axis references from {@code refBase}.
-         */
-        private void offerTopK(NDArray key, int axis, int queryBase, int refBase) {
+        /** Offers the engine's top-{@code kc} of each row of a key block (rows: queries from {@code queryBase}). */
+        private void offerTopK(NDArray key, int queryBase, int refBase) {
             Shape s = key.getShape();
-            int along = Math.toIntExact(s.get(axis));
-            int across = Math.toIntExact(s.get(1 - axis));
-            int kk = Math.min(kc, along);
+            int rows = Math.toIntExact(s.get(0));
+            int kk = Math.min(kc, Math.toIntExact(s.get(1)));
             float[] v;
             long[] ix;
-            NDList top = key.topK(kk, axis, false, false);
+            NDList top = key.topK(kk, 1, false, false);
             try (top) {
                 v = top.get(0).toFloatArray();
                 ix = top.get(1).toLongArray();
             }
-            if (axis == 1) {
-                for (int i = 0; i < across; i++) {
-                    int o = i * kk;
-                    for (int j = 0; j < kk; j++) {
-                        offer(queryBase + i, v[o + j], refBase + (int) ix[o + j]);
-                    }
-                }
-            } else {
+            for (int i = 0; i < rows; i++) {
+                int o = i * kk;
                 for (int j = 0; j < kk; j++) {
-                    int o = j * across;
-                    for (int i = 0; i < across; i++) {
-                        offer(queryBase + i, v[o + i], refBase + (int) ix[o + i]);
+                    offer(queryBase + i, v[o + j], refBase + (int) ix[o + j]);
+                }
+            }
+        }
+
+        /**
+         * Offers the entries of a key block that are at most the current worst candidate of their row's query
+         * (and, when {@code columnsToo}, of their column's query). After seeding only a small fraction of a block can
+         * still enter a candidate list, so instead of a full top-k the engine reduces the block to minima over runs
+         * of {@link #GROUP} entries along each axis, and the JVM looks inside only the runs whose minimum passes.
+         */
+        private void offerBelowThreshold(NDArray key, int rowBase, int colBase, boolean columnsToo) {
+            Shape s = key.getShape();
+            int rows = Math.toIntExact(s.get(0));
+            int cols = Math.toIntExact(s.get(1));
+            FloatBuffer a = key.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            boolean grouped = rows % GROUP == 0 && cols % GROUP == 0;
+            FloatBuffer rowMin = grouped ? minima(key.reshape(rows, cols / GROUP, GROUP), 2) : null;
+            FloatBuffer colMin = grouped && columnsToo ? minima(key.reshape(rows / GROUP, GROUP, cols), 1) : null;
+            int g = grouped ? GROUP : cols;
+            int groups = cols / g;
+            for (int i = 0; i < rows; i++) {
+                int row = rowBase + i;
+                float rowThr = threshold(row);
+                for (int c = 0; c < groups; c++) {
+                    if (grouped && rowMin.get(i * groups + c) > rowThr) {
+                        continue;
+                    }
+                    int o = i * cols;
+                    for (int j = c * g; j < (c + 1) * g; j++) {
+                        float v = a.get(o + j);
+                        if (v <= rowThr) {
+                            offer(row, v, colBase + j);
+                            rowThr = threshold(row);
+                        }
                     }
                 }
             }
+            if (columnsToo) {
+                int rg = grouped ? GROUP : rows;
+                for (int r = 0; r < rows / rg; r++) {
+                    for (int j = 0; j < cols; j++) {
+                        int col = colBase + j;
+                        float colThr = threshold(col);
+                        if (grouped && colMin.get(r * cols + j) > colThr) {
+                            continue;
+                        }
+                        for (int i = r * rg; i < (r + 1) * rg; i++) {
+                            float v = a.get(i * cols + j);
+                            if (v <= colThr) {
+                                offer(col, v, rowBase + i);
+                                colThr = threshold(col);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+
+        /** The minima of a 3-D view along one axis, read back as a flat buffer. */
+        private static FloatBuffer minima(NDArray view, int axis) {
+            try (NDArray mn = view.min(new int[] {axis})) {
+                return mn.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+            }
+        }
+
+        /** The worst candidate key of a query (+∞ while its list is not full): only keys ≤ this can enter. */
+        private float threshold(int row) {
+            return candCount[row] < kc ? Float.POSITIVE_INFINITY : candKey[row * kc + kc - 1];
         }
 
         /** Inserts (key, idx) into the row's sorted candidate list if it beats the worst one. */

@@ -59,9 +59,16 @@ abstract class RowSource {
         return new Java(x);
     }
 
-    /** An engine array read block by block. */
+    /**
+     * An engine array read block by block. Rows for re-ranking come from a float64 copy in the JVM when the whole
+     * matrix fits in {@link #CACHE_LIMIT} values (one transfer instead of one gather per block), else from a gather
+     * on the engine per call.
+     */
     private static final class Engine extends RowSource {
+        /** Largest matrix (values) copied to the JVM whole: 2^25 doubles = 256 MiB. */
+        static final long CACHE_LIMIT = 1L << 25;
         private final NDArray x;
+        private double[] cache;
 
         Engine(NDArray x) {
             this.x = x;
@@ -101,15 +108,40 @@ abstract class RowSource {
             if (n == 0) {
                 return new double[0];
             }
+            int d = dim();
+            if (cache == null && (long) count() * d <= CACHE_LIMIT) {
+                cache = new double[count() * d];
+                int step = Math.max(1, (1 << 20) / Math.max(d, 1));
+                for (int b = 0; b < count(); b += step) {
+                    int e = Math.min(count(), b + step);
+                    System.arraycopy(rows(b, e), 0, cache, b * d, (e - b) * d);
+                }
+            }
+            if (cache != null) {
+                double[] out = new double[n * d];
+                for (int i = 0; i < n; i++) {
+                    System.arraycopy(cache, idx[i] * d, out, i * d, d);
+                }
+                return out;
+            }
             long[] l = new long[n];
             for (int i = 0; i < n; i++) {
                 l[i] = idx[i];
             }
             try (NDArray host = m.create(l);
                  NDArray i = host.toDevice(x.getDevice(), true);
-                 NDArray g = x.get(i);
-                 NDArray d = g.toType(DataType.FLOAT64, true)) {
-                return d.toDoubleArray();
+                 NDArray g = x.get(i)) {
+                if (g.getDataType() == DataType.FLOAT64) {
+                    return g.toDoubleArray();
+                }
+                try (NDArray f = g.toType(DataType.FLOAT32, true)) {
+                    float[] v = f.toFloatArray();
+                    double[] out = new double[v.length];
+                    for (int j = 0; j < v.length; j++) {
+                        out[j] = v[j];
+                    }
+                    return out;
+                }
             }
         }
 

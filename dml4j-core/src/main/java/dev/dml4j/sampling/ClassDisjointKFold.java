@@ -8,7 +8,8 @@ import java.util.TreeSet;
 
 /**
  * Class-disjoint k-fold cross-validation on the training classes, the "reality check" protocol (Musgrave et al.,
- * 2020): the classes (not the items) are shuffled with the seed and dealt into k folds of near-equal class count;
+ * 2020): the classes (not the items) are shuffled with the seed (or kept in ascending order, {@link #contiguous}) and
+ * cut into k folds of near-equal class count;
  * fold f validates on its classes and trains on the classes of the other folds. Every class is in exactly one
  * validation fold.
  */
@@ -28,11 +29,13 @@ public final class ClassDisjointKFold {
             valClasses = Collections.unmodifiableSortedSet(new TreeSet<>(valClasses));
         }
 
+        /** A copy of the training item positions. */
         @Override
         public int[] trainIndices() {
             return trainIndices.clone();
         }
 
+        /** A copy of the validation item positions. */
         @Override
         public int[] valIndices() {
             return valIndices.clone();
@@ -54,6 +57,21 @@ public final class ClassDisjointKFold {
      * @param seed the seed of the class shuffle
      */
     public ClassDisjointKFold(long[] labels, int k, long seed) {
+        this(labels, k, seed, true);
+    }
+
+    /**
+     * Folds of consecutive classes in ascending label order, without shuffling (fold 0 validates the lowest
+     * classes): the deterministic variant, for protocols that partition the sorted class list.
+     *
+     * @param labels the labels of the items to cross-validate
+     * @param k the number of folds, 2 ≤ k ≤ number of classes
+     */
+    public static ClassDisjointKFold contiguous(long[] labels, int k) {
+        return new ClassDisjointKFold(labels, k, 0L, false);
+    }
+
+    private ClassDisjointKFold(long[] labels, int k, long seed, boolean shuffle) {
         LabelIndex idx = LabelIndex.of(labels);
         if (k < 2) {
             throw new IllegalArgumentException("k-fold cross-validation needs k >= 2 folds, got k=" + k);
@@ -67,7 +85,9 @@ public final class ClassDisjointKFold {
         for (int c = 0; c < order.length; c++) {
             order[c] = c;
         }
-        Seeds.shuffle(order, Seeds.stream(seed, 0));
+        if (shuffle) {
+            Seeds.shuffle(order, Seeds.stream(seed, 0));
+        }
         // contiguous runs of the shuffled class list: fold sizes differ by at most one class
         List<SortedSet<Long>> folds = new ArrayList<>(k);
         int n = order.length;

@@ -103,11 +103,13 @@ public record ClassDisjointSplit(int[] trainIndices, int[] testIndices, SortedSe
         return classes.isEmpty() ? "none" : classes.size() + " classes, " + classes.first() + ".." + classes.last();
     }
 
+    /** A copy of the training item positions. */
     @Override
     public int[] trainIndices() {
         return trainIndices.clone();
     }
 
+    /** A copy of the test item positions. */
     @Override
     public int[] testIndices() {
         return testIndices.clone();

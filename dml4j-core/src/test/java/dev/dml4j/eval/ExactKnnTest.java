@@ -95,7 +95,7 @@ class ExactKnnTest {
         float[][] q = gaussian(rnd, 53, 7);
         float[][] r = gaussian(rnd, 97, 7);
         // block sizes that do not divide either count, one larger than both
-        for (int bs : new int[] {1, 10, 31, 200}) {
+        for (int bs : new int[] {1, 10, 31, 32, 200}) {
             assertSame(bruteForce(q, r, 6, metric, false), ExactKnn.search(q, r, 6, metric, false, bs));
         }
     }
@@ -105,7 +105,7 @@ class ExactKnnTest {
     void matchesBruteForceSameSetSymmetricPath(KnnMetric metric) {
         Random rnd = new Random(2);
         float[][] x = gaussian(rnd, 77, 5);
-        for (int bs : new int[] {8, 13, 77, 100}) {
+        for (int bs : new int[] {8, 13, 32, 77, 100}) {
             assertSame(bruteForce(x, x, 9, metric, true), ExactKnn.search(x, x, 9, metric, true, bs));
             assertSame(bruteForce(x, x, 4, metric, false), ExactKnn.search(x, x, 4, metric, false, bs));
         }

@@ -106,6 +106,16 @@ class ClassDisjointSplitTest {
     }
 
     @Test
+    void contiguousFoldsCutTheSortedClassList() {
+        long[] l = labels(10, 2); // classes 100..109
+        ClassDisjointKFold kf = ClassDisjointKFold.contiguous(l, 4);
+        assertEquals(Set.of(100L, 101L), kf.fold(0).valClasses());
+        assertEquals(Set.of(102L, 103L, 104L), kf.fold(1).valClasses());
+        assertEquals(Set.of(105L, 106L), kf.fold(2).valClasses());
+        assertEquals(Set.of(107L, 108L, 109L), kf.fold(3).valClasses());
+    }
+
+    @Test
     void kFoldBadParameters() {
         long[] l = labels(3, 2);
         assertThrows(IllegalArgumentException.class, () -> new ClassDisjointKFold(l, 1, 0));

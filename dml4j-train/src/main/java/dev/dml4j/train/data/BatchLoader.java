@@ -3,11 +3,9 @@ package dev.dml4j.train.data;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dml4j.sampling.Seeds;
 import dev.dml4j.train.transform.Transform;
-import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
@@ -70,50 +68,73 @@ public final class BatchLoader {
         if (indices == null || indices.length == 0) {
             throw new IllegalArgumentException("a batch needs at least one item position");
         }
-        int b = indices.length;
-        long[] labels = new long[b];
-        float[] pixels = null;
-        long[] itemShape = null;
-        int itemSize = 0;
-        try (NDManager scratch = parent.newSubManager(Device.cpu())) {
-            for (int k = 0; k < b; k++) {
-                int i = indices[k];
-                if (i < 0 || i >= ds.size()) {
-                    throw new IllegalArgumentException("item position " + i + " outside [0, " + ds.size() + ") of "
-                            + ds.name());
-                }
-                labels[k] = ds.label(i);
-                NDArray img = ds.image(i, scratch);
-                NDArray out = t == null ? img : t.apply(img, rng);
-                long[] s = out.getShape().getShape();
-                if (s.length != 3) {
-                    throw new IllegalArgumentException("item " + i + " of " + ds.name() + " became shape "
-                            + out.getShape() + " after the transform; expected one image [C, H, W]");
-                }
-                if (itemShape == null) {
-                    itemShape = s;
-                    long size = s[0] * s[1] * s[2];
-                    if (size * b > Integer.MAX_VALUE - 16) {
-                        throw new IllegalArgumentException("batch of " + b + " images of shape " + out.getShape()
-                                + " is too large for one array; lower the batch size or resize the images");
+        Stacker st = new Stacker(ds, indices.length);
+        if (t == null || t.supportsHost()) {
+            // decode and augment in Java memory: no tensor-engine call per image
+            for (int k = 0; k < indices.length; k++) {
+                int i = st.check(indices[k]);
+                HostImage img = ds.hostImage(i);
+                st.add(k, i, t == null ? img : t.applyHost(img, rng));
+            }
+        } else {
+            try (NDManager scratch = parent.newSubManager(Device.cpu())) {
+                for (int k = 0; k < indices.length; k++) {
+                    int i = st.check(indices[k]);
+                    NDArray img = ds.image(i, scratch);
+                    NDArray out = t.apply(img, rng);
+                    st.add(k, i, HostImage.of(out));
+                    if (out != img) {
+                        out.close();
                     }
-                    itemSize = (int) size;
-                    pixels = new float[itemSize * b];
-                } else if (!Arrays.equals(itemShape, s)) {
-                    throw new IllegalArgumentException("images in one batch differ in size: " + new Shape(itemShape)
-                            + " vs " + out.getShape() + " (item " + i + " of " + ds.name() + "); add a transform that"
-                            + " gives one size, e.g. ResizeCenterCrop or RandomResizedCrop");
+                    img.close();
                 }
-                try (NDArray f = out.toType(DataType.FLOAT32, true)) {
-                    System.arraycopy(f.toFloatArray(), 0, pixels, k * itemSize, itemSize);
-                }
-                if (out != img) {
-                    out.close();
-                }
-                img.close();
             }
         }
-        return new Host(pixels, new Shape(b, itemShape[0], itemShape[1], itemShape[2]), labels);
+        return st.host();
+    }
+
+    /** Copies same-sized images into one [B, C, H, W] buffer, with clear errors for bad positions and sizes. */
+    private static final class Stacker {
+        private final ImageDataset ds;
+        private final long[] labels;
+        private float[] pixels;
+        private HostImage first;
+
+        Stacker(ImageDataset ds, int b) {
+            this.ds = ds;
+            this.labels = new long[b];
+        }
+
+        int check(int i) {
+            if (i < 0 || i >= ds.size()) {
+                throw new IllegalArgumentException("item position " + i + " outside [0, " + ds.size() + ") of "
+                        + ds.name());
+            }
+            return i;
+        }
+
+        void add(int k, int i, HostImage img) {
+            labels[k] = ds.label(i);
+            int n = img.pixels().length;
+            if (first == null) {
+                if ((long) n * labels.length > Integer.MAX_VALUE - 16) {
+                    throw new IllegalArgumentException("batch of " + labels.length + " images of shape " + img.shape()
+                            + " is too large for one array; lower the batch size or resize the images");
+                }
+                first = img;
+                pixels = new float[n * labels.length];
+            } else if (first.channels() != img.channels() || first.height() != img.height()
+                    || first.width() != img.width()) {
+                throw new IllegalArgumentException("images in one batch differ in size: " + first.shape() + " vs "
+                        + img.shape() + " (item " + i + " of " + ds.name() + "); add a transform that gives one size,"
+                        + " e.g. ResizeCenterCrop or RandomResizedCrop");
+            }
+            System.arraycopy(img.pixels(), 0, pixels, k * n, n);
+        }
+
+        Host host() {
+            return new Host(pixels, new Shape(labels.length, first.channels(), first.height(), first.width()), labels);
+        }
     }
 
     /** An ordered walk over a list of batches, optionally prepared ahead on one background thread. */

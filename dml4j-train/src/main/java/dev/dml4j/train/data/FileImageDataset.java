@@ -2,7 +2,6 @@ package dev.dml4j.train.data;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -83,13 +82,17 @@ public final class FileImageDataset implements ImageDataset {
     /** Decodes item {@code index}; an unreadable file raises UncheckedIOException naming the file. */
     @Override
     public NDArray image(int index, NDManager manager) {
-        ImageFiles.Decoded d;
+        return hostImage(index).toNDArray(manager);
+    }
+
+    /** Decodes item {@code index} into Java memory; an unreadable file raises UncheckedIOException naming it. */
+    @Override
+    public HostImage hostImage(int index) {
         try {
-            d = ImageFiles.read(paths.get(index), mode);
+            return ImageFiles.read(paths.get(index), mode);
         } catch (IOException e) {
             throw new UncheckedIOException("item " + index + " of " + name + ": " + e.getMessage(), e);
         }
-        return manager.create(d.pixels(), new Shape(d.channels(), d.height(), d.width()));
     }
 
     @Override

@@ -230,6 +230,11 @@ public final class IdxDataset implements ImageDataset {
         return manager.create(floats(index), new Shape(1, rows, cols));
     }
 
+    @Override
+    public HostImage hostImage(int index) {
+        return new HostImage(floats(index), 1, rows, cols);
+    }
+
     /** Item {@code index}'s pixels as floats in [0, 1], row-major [H·W]. */
     public float[] floats(int index) {
         int hw = rows * cols;

@@ -18,14 +18,6 @@ public final class ImageFiles {
     private ImageFiles() {
     }
 
-    /**
-     * A decoded image.
-     *
-     * @param pixels C·H·W floats in [0, 1], row-major per channel
-     */
-    public record Decoded(float[] pixels, int channels, int height, int width) {
-    }
-
     /** Whether the file name has one of the {@link #EXTENSIONS} (case-insensitive). */
     public static boolean isImage(Path p) {
         String n = p.getFileName().toString();
@@ -38,7 +30,7 @@ public final class ImageFiles {
      *
      * @throws IOException when the file is missing or not a format javax.imageio can decode (e.g. CMYK JPEG)
      */
-    public static Decoded read(Path file, ColorMode mode) throws IOException {
+    public static HostImage read(Path file, ColorMode mode) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("image file " + file + " does not exist");
         }
@@ -57,7 +49,7 @@ public final class ImageFiles {
     }
 
     /** Converts a decoded image to float pixels in the given colour mode. */
-    public static Decoded convert(BufferedImage img, ColorMode mode) {
+    public static HostImage convert(BufferedImage img, ColorMode mode) {
         int h = img.getHeight();
         int w = img.getWidth();
         int hw = h * w;
@@ -69,7 +61,7 @@ public final class ImageFiles {
             for (int c = 0; c < mode.channels(); c++) {
                 System.arraycopy(g, 0, out, c * hw, hw);
             }
-            return new Decoded(out, mode.channels(), h, w);
+            return new HostImage(out, mode.channels(), h, w);
         }
         float[] r = new float[hw];
         float[] gr = new float[hw];
@@ -100,7 +92,7 @@ public final class ImageFiles {
                 out[k] = Math.min(255, v) / 255f;
             }
         }
-        return new Decoded(out, mode.channels(), h, w);
+        return new HostImage(out, mode.channels(), h, w);
     }
 
     /** The single plane of a grey image as floats in [0, 1] (8- or 16-bit samples, read from the raster). */

@@ -1,6 +1,6 @@
 package dev.dml4j.train.transform;
 
-import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Random;
  * round((H − height) / 2), round((W − width) / 2) with Python's round-half-to-even; an image smaller than the crop is
  * padded with zeros first, as torchvision does.
  */
-public final class CenterCrop implements Transform {
+public final class CenterCrop extends HostTransform {
     private final int height;
     private final int width;
 
@@ -38,17 +38,20 @@ public final class CenterCrop implements Transform {
     }
 
     @Override
-    public NDArray apply(NDArray chw, Random rng) {
-        int[] d = ImageChecks.chw(chw, "CenterCrop");
-        int c = d[0];
-        int h = d[1];
-        int w = d[2];
+    protected String who() {
+        return "CenterCrop";
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        int h = image.height();
+        int w = image.width();
         if (h == height && w == width) {
-            return chw;
+            return image;
         }
         int[] tl = corner(h, w, height, width);
-        float[] out = ImageOps.crop(ImageOps.floats(chw), c, h, w, tl[0], tl[1], height, width);
-        return ImageOps.create(chw, out, c, height, width);
+        float[] out = ImageOps.crop(image.pixels(), image.channels(), h, w, tl[0], tl[1], height, width);
+        return new HostImage(out, image.channels(), height, width);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -44,6 +45,20 @@ public final class Compose implements Transform {
                 cur.close();
             }
             cur = next;
+        }
+        return cur;
+    }
+
+    @Override
+    public boolean supportsHost() {
+        return steps.stream().allMatch(Transform::supportsHost);
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        HostImage cur = image;
+        for (Transform t : steps) {
+            cur = t.applyHost(cur, rng);
         }
         return cur;
     }

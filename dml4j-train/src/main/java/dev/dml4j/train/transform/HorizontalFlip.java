@@ -1,6 +1,7 @@
 package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -28,6 +29,31 @@ public final class HorizontalFlip implements Transform {
         ImageChecks.chw(chw, "HorizontalFlip");
         ImageChecks.rng(rng, "HorizontalFlip");
         return rng.nextDouble() < p ? mirror(chw) : chw;
+    }
+
+    @Override
+    public boolean supportsHost() {
+        return true;
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        ImageChecks.rng(rng, "HorizontalFlip");
+        return rng.nextDouble() < p ? mirror(image) : image;
+    }
+
+    /** The left–right mirror of an image in Java memory. */
+    public static HostImage mirror(HostImage image) {
+        float[] src = image.pixels();
+        float[] out = new float[src.length];
+        int w = image.width();
+        for (int row = 0; row < image.channels() * image.height(); row++) {
+            int off = row * w;
+            for (int x = 0; x < w; x++) {
+                out[off + x] = src[off + w - 1 - x];
+            }
+        }
+        return new HostImage(out, image.channels(), image.height(), w);
     }
 
     /** The left–right mirror of a [C, H, W] or [B, C, H, W] array (the last axis reversed). */

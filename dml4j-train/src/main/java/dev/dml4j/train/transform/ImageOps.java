@@ -2,7 +2,8 @@ package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
+import dev.dml4j.train.data.HostImage;
+import java.util.Random;
 
 /**
  * Resampling on plain float arrays [C, H, W] (row-major), the numerical core of the resize and crop transforms.
@@ -120,24 +121,24 @@ public final class ImageOps {
         return out;
     }
 
-    /** The pixels of a [C, H, W] array as float32 values. */
-    static float[] floats(NDArray chw) {
-        if (chw.getDataType() == DataType.FLOAT32) {
-            return chw.toFloatArray();
+    /**
+     * Runs a transform's host-memory form on an NDArray image: copies it to Java memory, transforms, and creates the
+     * result in the input's manager (and so on its device) with the input's data type; the input itself is
+     * returned when the transform returned its input.
+     */
+    static NDArray viaHost(Transform t, NDArray chw, Random rng, String who) {
+        ImageChecks.chw(chw, who);
+        HostImage in = HostImage.of(chw);
+        HostImage out = t.applyHost(in, rng);
+        if (out == in) {
+            return chw;
         }
-        try (NDArray f = chw.toType(DataType.FLOAT32, true)) {
-            return f.toFloatArray();
-        }
-    }
-
-    /** A new array [C, H, W] in {@code like}'s manager, device and data type, holding {@code data}. */
-    static NDArray create(NDArray like, float[] data, long c, long h, long w) {
-        NDArray out = like.getManager().create(data, new Shape(c, h, w));
-        if (like.getDataType() != DataType.FLOAT32) {
-            NDArray cast = out.toType(like.getDataType(), false);
-            out.close();
+        NDArray x = out.toNDArray(chw.getManager());
+        if (chw.getDataType() != DataType.FLOAT32) {
+            NDArray cast = x.toType(chw.getDataType(), false);
+            x.close();
             return cast;
         }
-        return out;
+        return x;
     }
 }

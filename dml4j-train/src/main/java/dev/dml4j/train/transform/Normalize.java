@@ -3,6 +3,7 @@ package dev.dml4j.train.transform;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dml4j.train.data.HostImage;
 import java.util.Arrays;
 import java.util.Random;
 
@@ -51,12 +52,7 @@ public final class Normalize implements Transform {
 
     @Override
     public NDArray apply(NDArray chw, Random rng) {
-        ImageChecks.chw(chw, "Normalize");
-        long c = chw.getShape().get(0);
-        if (mean.length != 1 && mean.length != c) {
-            throw new IllegalArgumentException("Normalize has " + mean.length + " channel statistics but the image has "
-                    + c + " channels (shape " + chw.getShape() + "); use statistics for " + c + " channels");
-        }
+        checkChannels(ImageChecks.chw(chw, "Normalize")[0]);
         NDManager m = chw.getManager();
         Shape s = new Shape(mean.length, 1, 1);
         try (NDArray mu = m.create(mean, s).toType(chw.getDataType(), false).toDevice(chw.getDevice(), false);
@@ -64,6 +60,34 @@ public final class Normalize implements Transform {
              NDArray centred = chw.sub(mu)) {
             return centred.div(sd);
         }
+    }
+
+    private void checkChannels(int c) {
+        if (mean.length != 1 && mean.length != c) {
+            throw new IllegalArgumentException("Normalize has " + mean.length + " channel statistics but the image has "
+                    + c + " channels; use statistics for " + c + " channels");
+        }
+    }
+
+    @Override
+    public boolean supportsHost() {
+        return true;
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        checkChannels(image.channels());
+        float[] src = image.pixels();
+        float[] out = new float[src.length];
+        int hw = image.height() * image.width();
+        for (int c = 0; c < image.channels(); c++) {
+            float mu = mean[mean.length == 1 ? 0 : c];
+            float sd = std[std.length == 1 ? 0 : c];
+            for (int k = c * hw; k < (c + 1) * hw; k++) {
+                out[k] = (src[k] - mu) / sd;
+            }
+        }
+        return new HostImage(out, image.channels(), image.height(), image.width());
     }
 
     @Override

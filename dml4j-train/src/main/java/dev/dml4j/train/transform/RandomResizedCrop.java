@@ -1,6 +1,6 @@
 package dev.dml4j.train.transform;
 
-import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -9,7 +9,7 @@ import java.util.Random;
  * range), resized to {@code height × width} with antialiased bilinear interpolation. Defaults: scale (0.08, 1),
  * ratio (3/4, 4/3).
  */
-public final class RandomResizedCrop implements Transform {
+public final class RandomResizedCrop extends HostTransform {
     private final int height;
     private final int width;
     private final double scaleMin;
@@ -90,14 +90,18 @@ public final class RandomResizedCrop implements Transform {
     }
 
     @Override
-    public NDArray apply(NDArray chw, Random rng) {
-        int[] d = ImageChecks.chw(chw, "RandomResizedCrop");
-        int c = d[0];
-        int h = d[1];
-        int w = d[2];
+    protected String who() {
+        return "RandomResizedCrop";
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        int h = image.height();
+        int w = image.width();
         int[] win = window(h, w, rng);
-        float[] out = ImageOps.resizeBox(ImageOps.floats(chw), c, h, w, win[0], win[1], win[2], win[3], height, width);
-        return ImageOps.create(chw, out, c, height, width);
+        float[] out = ImageOps.resizeBox(image.pixels(), image.channels(), h, w, win[0], win[1], win[2], win[3],
+                height, width);
+        return new HostImage(out, image.channels(), height, width);
     }
 
     @Override

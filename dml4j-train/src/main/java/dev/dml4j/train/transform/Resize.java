@@ -1,6 +1,6 @@
 package dev.dml4j.train.transform;
 
-import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -8,7 +8,7 @@ import java.util.Random;
  * other keeps the aspect ratio (truncated, as torchvision does); with two sizes the image becomes exactly
  * {@code height × width}.
  */
-public final class Resize implements Transform {
+public final class Resize extends HostTransform {
     private final int size;
     private final int height;
     private final int width;
@@ -45,17 +45,20 @@ public final class Resize implements Transform {
     }
 
     @Override
-    public NDArray apply(NDArray chw, Random rng) {
-        int[] d = ImageChecks.chw(chw, "Resize");
-        int c = d[0];
-        int h = d[1];
-        int w = d[2];
+    protected String who() {
+        return "Resize";
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        int h = image.height();
+        int w = image.width();
         int[] o = outputSize(h, w);
         if (o[0] == h && o[1] == w) {
-            return chw;
+            return image;
         }
-        float[] out = ImageOps.resizeBox(ImageOps.floats(chw), c, h, w, 0, 0, h, w, o[0], o[1]);
-        return ImageOps.create(chw, out, c, o[0], o[1]);
+        float[] out = ImageOps.resizeBox(image.pixels(), image.channels(), h, w, 0, 0, h, w, o[0], o[1]);
+        return new HostImage(out, image.channels(), o[0], o[1]);
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 
 /**
@@ -25,6 +26,16 @@ public final class ResizeCenterCrop implements Transform {
     @Override
     public NDArray apply(NDArray chw, Random rng) {
         return steps.apply(chw, rng);
+    }
+
+    @Override
+    public boolean supportsHost() {
+        return true;
+    }
+
+    @Override
+    public HostImage applyHost(HostImage image, Random rng) {
+        return steps.applyHost(image, rng);
     }
 
     @Override

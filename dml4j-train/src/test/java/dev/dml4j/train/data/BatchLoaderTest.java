@@ -12,7 +12,11 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dml4j.sampling.BatchSampler;
 import dev.dml4j.sampling.MPerClassSampler;
+import dev.dml4j.train.transform.Compose;
 import dev.dml4j.train.transform.HorizontalFlip;
+import dev.dml4j.train.transform.Normalize;
+import dev.dml4j.train.transform.RandomResizedCrop;
+import dev.dml4j.train.transform.Transform;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -88,6 +92,22 @@ class BatchLoaderTest {
             }
         }
         return out;
+    }
+
+    @Test
+    void engineAndHostPathsGiveTheSameBatch() {
+        IdxDataset ds = tiny();
+        Transform t = Compose.of(new RandomResizedCrop(2, 3, 0.3, 1, 0.5, 2), new HorizontalFlip(),
+                new Normalize(new float[] {0.1f}, new float[] {0.7f}));
+        Transform engineOnly = (x, rng) -> t.apply(x, rng);
+        int[] idx = {0, 3, 5, 7, 11, 3};
+        try (NDManager m = NDManager.newBaseManager();
+             Batch a = BatchLoader.load(ds, idx, t, new Random(3), m);
+             Batch b = BatchLoader.load(ds, idx, engineOnly, new Random(3), m)) {
+            assertEquals(new Shape(6, 1, 2, 3), a.images().getShape());
+            assertArrayEquals(a.images().toFloatArray(), b.images().toFloatArray(), 1e-6f);
+            assertArrayEquals(a.labels().toLongArray(), b.labels().toLongArray());
+        }
     }
 
     @Test

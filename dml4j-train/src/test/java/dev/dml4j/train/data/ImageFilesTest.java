@@ -22,7 +22,7 @@ class ImageFilesTest {
     @Test
     void rgbPngDecodesExactlyIntoChw() throws IOException {
         Path f = Fixtures.rgbPng(dir.resolve("a.png"), 200, 10, 20);
-        ImageFiles.Decoded d = ImageFiles.read(f, ColorMode.RGB);
+        HostImage d = ImageFiles.read(f, ColorMode.RGB);
         assertEquals(3, d.channels());
         assertEquals(8, d.height());
         assertEquals(8, d.width());
@@ -36,12 +36,12 @@ class ImageFilesTest {
     @Test
     void greyAndColourConvertBothWays() throws IOException {
         Path g = Fixtures.greyPng(dir.resolve("g.png"), 100);
-        ImageFiles.Decoded asRgb = ImageFiles.read(g, ColorMode.RGB);
+        HostImage asRgb = ImageFiles.read(g, ColorMode.RGB);
         assertEquals(3, asRgb.channels());
         for (int c = 0; c < 3; c++) {
             assertEquals((100 + 2 + 8) / 255f, asRgb.pixels()[c * 64 + 8 + 2], 1e-7f, "grey repeated in channel " + c);
         }
-        ImageFiles.Decoded asGrey = ImageFiles.read(g, ColorMode.GREY);
+        HostImage asGrey = ImageFiles.read(g, ColorMode.GREY);
         assertEquals(1, asGrey.channels());
         assertEquals((100 + 63) / 255f, asGrey.pixels()[63], 1e-7f);
         Path c = Fixtures.rgbPng(dir.resolve("c.png"), 200, 10, 20);
@@ -52,7 +52,7 @@ class ImageFilesTest {
     @Test
     void jpegDecodesApproximately() throws IOException {
         Path j = Fixtures.rgbJpeg(dir.resolve("j.jpg"), 0x3080C0);
-        ImageFiles.Decoded d = ImageFiles.read(j, ColorMode.RGB);
+        HostImage d = ImageFiles.read(j, ColorMode.RGB);
         assertEquals(0x30 / 255f, d.pixels()[0], 0.03f);
         assertEquals(0x80 / 255f, d.pixels()[64], 0.03f);
         assertEquals(0xC0 / 255f, d.pixels()[128], 0.03f);

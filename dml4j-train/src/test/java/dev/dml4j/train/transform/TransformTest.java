@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.dml4j.train.data.HostImage;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -222,6 +223,40 @@ class TransformTest {
         }
         assertThrows(IllegalArgumentException.class, () -> new CenterCrop(2).apply(m.zeros(new Shape(1, 1, 4, 4)),
                 null));
+    }
+
+    @Test
+    void hostFormMatchesTheNdArrayFormWithTheSameDraws() {
+        Transform t = Compose.of(new RandomResizedCrop(9, 11, 0.2, 1.0, 0.5, 2.0), new HorizontalFlip(),
+                Normalize.imagenet(), new ResizeCenterCrop(8, 5), new CenterCrop(7, 6), new Resize(4));
+        assertTrue(t.supportsHost());
+        NDArray x = ramp(3, 13, 17).div(700f);
+        for (int seed = 0; seed < 20; seed++) {
+            float[] viaEngine = t.apply(x, new Random(seed)).toFloatArray();
+            HostImage h = t.applyHost(HostImage.of(x), new Random(seed));
+            assertEquals(new Shape(3, 4, 4), h.shape());
+            assertArrayEquals(viaEngine, h.pixels(), 1e-6f, "seed " + seed);
+        }
+        Transform lambda = (img, rng) -> img;
+        assertTrue(!lambda.supportsHost() && !Compose.of(lambda, new HorizontalFlip()).supportsHost());
+        assertThrows(UnsupportedOperationException.class, () -> lambda.applyHost(HostImage.of(x), null));
+        assertTrue(Transform.identity().supportsHost());
+    }
+
+    @Test
+    void greyToRgbRepeatsTheChannel() {
+        NDArray x = ramp(1, 2, 3);
+        NDArray y = new GreyToRgb().apply(x, null);
+        assertEquals(new Shape(3, 2, 3), y.getShape());
+        float[] f = y.toFloatArray();
+        for (int k = 0; k < 6; k++) {
+            assertEquals(k, f[k], 0f);
+            assertEquals(k, f[6 + k], 0f);
+            assertEquals(k, f[12 + k], 0f);
+        }
+        NDArray rgb = ramp(3, 2, 2);
+        assertSame(rgb, new GreyToRgb().apply(rgb, null));
+        assertThrows(IllegalArgumentException.class, () -> new GreyToRgb().apply(ramp(2, 2, 2), null));
     }
 
     @Test
