@@ -5,7 +5,7 @@ import picocli.CommandLine.Command;
 /** {@code dml4j bench}: speed benchmarks (losses, evaluation). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
         subcommands = {BenchLossesCommand.class, BenchDataCommand.class, BenchEvalCommand.class,
-            BenchTrainCommand.class})
+            BenchIndexCommand.class, BenchTrainCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
