@@ -368,6 +368,13 @@ public final class Trainer implements AutoCloseable {
             out.writeInt(b.length);
             out.write(b);
         }
+        List<LossParameter> params = loss.parameters();
+        out.writeInt(params.size());
+        for (LossParameter p : params) {
+            byte[] b = p.value().encode();
+            out.writeInt(b.length);
+            out.write(b);
+        }
         trunkOpt.writeState(out);
         embedderOpt.writeState(out);
         lossOpt.writeState(out);
@@ -424,6 +431,23 @@ public final class Trainer implements AutoCloseable {
                 byte[] b = in.readNBytes(in.readInt());
                 try (NDManager m = NDManager.newBaseManager(); NDArray a = NDArray.decode(m, b)) {
                     w.setWeights(a);
+                }
+            }
+            // other trainable loss parameters (e.g. MarginLoss's beta), copied into the live arrays
+            List<LossParameter> params = loss.parameters();
+            int np = in.readInt();
+            if (np != params.size()) {
+                throw new IOException("the checkpoint holds " + np + " loss parameters but this run's losses have "
+                        + params.size() + ": resume with the same losses");
+            }
+            for (LossParameter p : params) {
+                byte[] b = in.readNBytes(in.readInt());
+                try (NDManager m = NDManager.newBaseManager(); NDArray a = NDArray.decode(m, b)) {
+                    if (!a.getShape().equals(p.value().getShape())) {
+                        throw new IOException("loss parameter '" + p.name() + "' has shape " + a.getShape()
+                                + " in the checkpoint but " + p.value().getShape() + " in this run");
+                    }
+                    p.value().set(a.toType(p.value().getDataType(), false).toByteBuffer());
                 }
             }
             trunkOpt.readState(in);

@@ -172,6 +172,49 @@ class TrainerTest {
         }
     }
 
+    /** Softmax + λ·center loss (class weights trained by gradient, centers by rule) for {@code epochs}. */
+    private float[][] softmaxCenterRun(Path out, int epochs, boolean resume) throws IOException {
+        NormalizedSoftmaxLoss softmax = (NormalizedSoftmaxLoss) Components.create(MetricLoss.class,
+                "NormalizedSoftmaxLoss", Map.of("num_classes", CLASSES, "embedding_size", 8));
+        CenterLoss center = new CenterLoss(CLASSES, 8);
+        try (MultipleLosses loss = new MultipleLosses(List.of(softmax, center), null, new double[] {1, 0.1});
+             EmbeddingModel m = EmbeddingModel.create(SPEC, 0);
+             Trainer t = new Trainer(m, loss, null, train, sampler(), null, null, config(epochs, out, 0), quiet)) {
+            t.fit(resume);
+            return new float[][] {weights(m), softmax.getWeights().toFloatArray(), center.getWeights().toFloatArray()};
+        }
+    }
+
+    @Test
+    void resumeRestoresLossWeightsAndCentersExactly() throws IOException {
+        float[][] reference = softmaxCenterRun(tmp.resolve("a"), 2, false);
+        softmaxCenterRun(tmp.resolve("b"), 1, false);
+        float[][] resumed = softmaxCenterRun(tmp.resolve("b"), 2, true);
+        assertArrayEquals(reference[0], resumed[0], "model");
+        assertArrayEquals(reference[1], resumed[1], "softmax class weights");
+        assertArrayEquals(reference[2], resumed[2], "centers");
+    }
+
+    /** Margin loss with a learnt β (a loss parameter that is not a class-weight matrix) for {@code epochs}. */
+    private float[][] marginRun(Path out, int epochs, boolean resume) throws IOException {
+        try (MetricLoss loss = Components.create(MetricLoss.class, "MarginLoss", Map.of("learn_beta", true));
+             EmbeddingModel m = EmbeddingModel.create(SPEC, 0);
+             Trainer t = new Trainer(m, loss, null, train, sampler(), null, null, config(epochs, out, 0), quiet)) {
+            t.fit(resume);
+            return new float[][] {weights(m), loss.parameters().get(0).value().toFloatArray()};
+        }
+    }
+
+    @Test
+    void resumeRestoresOtherLossParametersExactly() throws IOException {
+        float[][] reference = marginRun(tmp.resolve("a"), 2, false);
+        float[][] afterOne = marginRun(tmp.resolve("b"), 1, false);
+        assertFalse(java.util.Arrays.equals(afterOne[1], reference[1]), "beta keeps learning in epoch 2");
+        float[][] resumed = marginRun(tmp.resolve("b"), 2, true);
+        assertArrayEquals(reference[0], resumed[0], "model");
+        assertArrayEquals(reference[1], resumed[1], "beta");
+    }
+
     @Test
     void memoryStaysFlat() throws IOException {
         try (EmbeddingModel m = EmbeddingModel.create(SPEC, 0);
