@@ -110,8 +110,8 @@ public abstract class Distance {
                 return Ops.safeSqrt(s);
             }
         }
-        try (NDArray a = x.abs(); NDArray ap = a.pow(p); NDArray s = ap.sum(new int[] {1}, true)) {
-            return s.pow(1.0 / p);
+        try (NDArray a = x.abs(); NDArray ap = Ops.pow(a, p); NDArray s = ap.sum(new int[] {1}, true)) {
+            return Ops.pow(s, 1.0 / p);
         }
     }
 
@@ -130,7 +130,7 @@ public abstract class Distance {
             return mat;
         }
         try (mat) {
-            return mat.pow(power);
+            return Ops.pow(mat, power);
         }
     }
 

@@ -44,7 +44,7 @@ public class LpDistance extends Distance {
             return power == 2 ? sq : rootOf(sq);
         }
         try (NDArray qe = q.expandDims(1); NDArray re = r.expandDims(0); NDArray diff = qe.sub(re);
-             NDArray a = diff.abs(); NDArray ap = a.pow(p)) {
+             NDArray a = diff.abs(); NDArray ap = Ops.pow(a, p)) {
             NDArray s = ap.sum(new int[] {2});
             return p == 1 ? s : rootOf(s);
         }
@@ -59,7 +59,7 @@ public class LpDistance extends Distance {
                     return power == 2 ? s : rootOf(s);
                 }
             }
-            try (NDArray a = diff.abs(); NDArray ap = a.pow(p)) {
+            try (NDArray a = diff.abs(); NDArray ap = Ops.pow(a, p)) {
                 NDArray s = ap.sum(new int[] {1});
                 return p == 1 ? s : rootOf(s);
             }
@@ -69,7 +69,7 @@ public class LpDistance extends Distance {
     /** s^(1/p), closing s; for p = 2 a square root with a finite gradient at 0. */
     private NDArray rootOf(NDArray s) {
         try (s) {
-            return p == 2 ? Ops.safeSqrt(s) : s.pow(1.0 / p);
+            return p == 2 ? Ops.safeSqrt(s) : Ops.pow(s, 1.0 / p);
         }
     }
 }

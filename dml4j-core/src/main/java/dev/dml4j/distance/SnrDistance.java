@@ -2,6 +2,7 @@ package dev.dml4j.distance;
 
 import ai.djl.ndarray.NDArray;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * Signal-to-noise-ratio distance (Yuan et al. 2019): Var(q − r) / Var(q), with unbiased variances over the embedding
@@ -41,10 +42,10 @@ public class SnrDistance extends Distance {
              NDArray qq = qc.square().sum(new int[] {1}, true);
              NDArray rr = rc.square().sum(new int[] {1}, true).transpose();
              NDArray qr = qc.matMul(rc.transpose());
-             NDArray num = qq.add(rr).sub(qr.mul(2))) {
+             NDArray num = qq.add(rr).sub(Ops.mul(qr, 2))) {
             // ratio of variances: the (D − 1) factors cancel; a constant query row (zero variance) would give 0/0:
             // its variance is floored at the smallest normal value, so identical rows are at distance 0, not NaN
-            try (NDArray safeQq = qq.maximum(dev.dml4j.util.Ops.smallVal(qq.getDataType()))) {
+            try (NDArray safeQq = Ops.maximum(qq, dev.dml4j.util.Ops.smallVal(qq.getDataType()))) {
                 return num.div(safeQq);
             }
         }
@@ -61,7 +62,7 @@ public class SnrDistance extends Distance {
         long d = x.getShape().get(1);
         try (NDArray m = x.mean(new int[] {1}, true); NDArray c = x.sub(m); NDArray sq = c.square();
              NDArray s = sq.sum(new int[] {1})) {
-            return s.div(d - 1);
+            return Ops.div(s, d - 1);
         }
     }
 }

@@ -67,7 +67,7 @@ public class AngularLoss extends MetricLoss {
         double sqTan = tan * tan;
         NDArray apDot = anchors.mul(positives).sum(new int[] {1}, true);
         NDArray centerDot = anchors.add(positives).matMul(ref.transpose());
-        NDArray logits = centerDot.mul(4 * sqTan).sub(apDot.mul(2 * (1 + sqTan)));
+        NDArray logits = Ops.mul(centerDot, 4 * sqTan).sub(Ops.mul(apDot, 2 * (1 + sqTan)));
         NDArray keep = Ops.sameLabel(Ops.rows(labels, pairs.a1()), refLab).logicalNot();
         // log(1 + Σ exp) over the kept entries; anchors with no differently-labelled item give 0 as in the reference
         NDArray lse = Ops.maskedRowLogSumExp(logits, keep, Ops.negInf(logits.getDataType()));

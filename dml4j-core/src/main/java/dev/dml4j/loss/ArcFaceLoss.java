@@ -5,6 +5,7 @@ import dev.dml4j.distance.Distance;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * ArcFace, additive angular margin (Deng et al. 2019): softmax cross-entropy on s·cos θ<sub>j</sub> with the target
@@ -61,11 +62,11 @@ public class ArcFaceLoss extends LargeMarginSoftmaxLoss {
     protected NDArray modifyTargetCosine(NDArray c) {
         NDArray cc = c.clip(-1 + COS_EPS, 1 - COS_EPS);
         NDArray sin = cc.square().neg().add(1).sqrt();
-        return cc.mul(cosM).sub(sin.mul(sinM));
+        return Ops.mul(cc, cosM).sub(Ops.mul(sin, sinM));
     }
 
     @Override
     protected NDArray scaleLogits(NDArray logits, NDArray embeddings, NDArray w) {
-        return logits.mul(scale);
+        return Ops.mul(logits, scale);
     }
 }

@@ -100,7 +100,7 @@ public class CenterLoss extends MetricLoss implements WeightedLoss {
         for (int i = 0; i < init.length; i++) {
             init[i] = (float) ((2 * r.nextDouble() - 1) * bound);
         }
-        this.centers = manager.create(init, new Shape(numClasses, embeddingSize));
+        this.centers = Ops.create(manager, init, new Shape(numClasses, embeddingSize));
         NDScope.unregister(centers);
         trackGradient();
     }
@@ -182,7 +182,7 @@ public class CenterLoss extends MetricLoss implements WeightedLoss {
         NDArray c = centersLike(embeddings);
         NDArray own = Ops.rows(c, labels);
         NDArray diff = embeddings.sub(own);
-        NDArray perItem = diff.square().sum(new int[] {1}).mul(0.5);
+        NDArray perItem = Ops.mul(diff.square().sum(new int[] {1}), 0.5);
         long n = embeddings.getShape().get(0);
         NDArray idx = embeddings.getManager().arange(0, n, 1, DataType.INT64).toDevice(embeddings.getDevice(), false);
         return new LossTerms().put("center_loss", LossTerm.element(perItem, idx));
@@ -229,7 +229,7 @@ public class CenterLoss extends MetricLoss implements WeightedLoss {
             NDArray c = centers.stopGradient();
             c.attach(tmp);
             // Δc = (n_j c_j − Σ x_i) / (1 + n_j); step = α Δc
-            NDArray step = c.mul(counts).sub(sums).div(counts.add(1)).mul(alpha);
+            NDArray step = Ops.mul(c.mul(counts).sub(sums).div(counts.add(1)), alpha);
             step.attach(tmp);
             try {
                 centers.subi(step);

@@ -65,8 +65,8 @@ public class CircleLoss extends GenericPairLoss {
         NDArray s = mat.stopGradient();
         NDArray alphaP = Ops.relu(s.neg().add(1 + m));
         NDArray alphaN = Ops.relu(s.add(m));
-        NDArray logitP = alphaP.mul(mat.sub(1 - m)).mul(-gamma);
-        NDArray logitN = alphaN.mul(mat.sub(m)).mul(gamma);
+        NDArray logitP = Ops.mul(alphaP.mul(mat.sub(1 - m)), -gamma);
+        NDArray logitN = Ops.mul(alphaN.mul(mat.sub(m)), gamma);
         // rows without positives (or negatives) give −max, so the sum is ≤ −max and softplus gives exactly 0
         NDArray lseP = Ops.maskedRowLogSumExp(logitP, posMask.gt(0), neg);
         NDArray lseN = Ops.maskedRowLogSumExp(logitN, negMask.gt(0), neg);

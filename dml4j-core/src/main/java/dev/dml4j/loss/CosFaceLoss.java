@@ -5,6 +5,7 @@ import dev.dml4j.distance.Distance;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * CosFace, large-margin cosine loss (Wang et al. 2018): softmax cross-entropy on s·cos θ<sub>j</sub> with the target
@@ -50,6 +51,6 @@ public class CosFaceLoss extends LargeMarginSoftmaxLoss {
 
     @Override
     protected NDArray scaleLogits(NDArray logits, NDArray embeddings, NDArray w) {
-        return logits.mul(scale);
+        return Ops.mul(logits, scale);
     }
 }

@@ -253,7 +253,7 @@ public class CrossBatchMemory extends MetricLoss {
     }
 
     private NDArray notSelf(NDArray a, NDArray p, int start) {
-        NDArray offset = p.sub(start).add(memorySize).mod(memorySize);
+        NDArray offset = Ops.mod(p.sub(start).add(memorySize), memorySize);
         return offset.neq(a);
     }
 

@@ -83,18 +83,17 @@ public class DynamicSoftMarginLoss extends MetricLoss {
         }
         NDArray mat = distance.pairwise(embeddings, refEmbeddings);
         NDArray data = Ops.pick(mat, t.a(), t.p()).sub(Ops.pick(mat, t.a(), t.n()));
-        NDArray pos = data.sub(minVal).div(delta);
+        NDArray pos = Ops.div(data.sub(minVal), delta);
         NDArray floor = pos.floor().stopGradient();
         NDArray frac = pos.sub(floor);
         NDArray idx = floor.clip(0, numBins - 1).toType(DataType.INT64, false);
         NDArray next = floor.add(1).clip(0, numBins - 1).toType(DataType.INT64, false);
         double mom = hist == null ? 1.0 : momentum;
-        NDArray lower = Ops.scatterAddRows(frac.neg().add(1).mul(mom).expandDims(1), idx, numBins).reshape(-1);
-        NDArray upper = Ops.scatterAddRows(frac.mul(mom).expandDims(1), next, numBins).reshape(-1);
+        NDArray lower = Ops.scatterAddRows(Ops.mul(frac.neg().add(1), mom).expandDims(1), idx, numBins).reshape(-1);
+        NDArray upper = Ops.scatterAddRows(Ops.mul(frac, mom).expandDims(1), next, numBins).reshape(-1);
         NDArray h = lower.add(upper);
         if (hist != null && mom < 1) {
-            h = h.add(hist.toDevice(embeddings.getDevice(), false).toType(embeddings.getDataType(), false)
-                    .mul(1 - mom));
+            h = h.add(Ops.mul(hist.toDevice(embeddings.getDevice(), false).toType(embeddings.getDataType(), false), 1 - mom));
         }
         h = h.div(h.sum());
         NDArray cdf = h.cumSum(0);

@@ -85,9 +85,9 @@ public class FastAPLoss extends MetricLoss {
         }
         // pulse[i, k, j] = [1 − |d_ij/δ − k|]₊, the triangular bin weights; layout [N, E, N] so that one batched
         // matrix product gives each anchor's positive histogram and full histogram at once
-        NDArray mids = m.create(nodes, new Shape(1, numBins + 1, 1)).toType(type, false)
+        NDArray mids = Ops.create(m, nodes, new Shape(1, numBins + 1, 1)).toType(type, false)
                 .toDevice(embeddings.getDevice(), false);
-        NDArray scaled = dist.div(delta).reshape(n, 1, n);
+        NDArray scaled = Ops.div(dist, delta).reshape(n, 1, n);
         NDArray pulse = Ops.relu(scaled.sub(mids).abs().neg().add(1));
         NDArray masks = NDArrays.stack(new NDList(posMask, notEye), 2);
         NDArray hist = pulse.matMul(masks);

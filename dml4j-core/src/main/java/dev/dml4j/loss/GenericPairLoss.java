@@ -111,7 +111,7 @@ public abstract class GenericPairLoss extends MetricLoss {
      * {@link Ops#negInf} for rows without negative pairs.
      */
     protected static NDArray negativeRowLogSumExp(NDArray values, NDArray negCounts) {
-        try (NDArray keep = negCounts.gt(0); NDArray atLeastOne = negCounts.maximum(1);
+        try (NDArray keep = negCounts.gt(0); NDArray atLeastOne = Ops.maximum(negCounts, 1);
              NDArray logCount = atLeastOne.log(); NDArray weighted = values.add(logCount)) {
             return Ops.maskedRowLogSumExp(weighted, keep, Ops.negInf(values.getDataType()));
         }

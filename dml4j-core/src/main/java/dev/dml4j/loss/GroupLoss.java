@@ -121,10 +121,10 @@ public class GroupLoss {
             for (long a : anchorRows) {
                 isAnchor[(int) a] = 1;
             }
-            NDArray a = m.create(isAnchor).toType(logits.getDataType(), false).toDevice(logits.getDevice(), false)
+            NDArray a = Ops.create(m, isAnchor).toType(logits.getDataType(), false).toDevice(logits.getDevice(), false)
                     .expandDims(1);
             NDArray oneHot = Ops.oneHot(labels, numClasses, logits.getDataType());
-            NDArray priors = logits.div(temperature).softmax(1);
+            NDArray priors = Ops.div(logits, temperature).softmax(1);
             NDArray x0 = priors.mul(a.neg().add(1)).add(oneHot.mul(a));
             NDArray refined = replicatorDynamics(similarity(embeddings), x0, iterations);
             NDArray logRefined = refined.add(eps).log();
@@ -159,7 +159,7 @@ public class GroupLoss {
              NDArray centred = embeddings.sub(mean);
              NDArray sq = centred.square().sum(new int[] {1}, true);
              NDArray norm = Ops.safeSqrt(sq);
-             NDArray safeNorm = norm.maximum(NORM_EPS);
+             NDArray safeNorm = Ops.maximum(norm, NORM_EPS);
              NDArray z = centred.div(safeNorm);
              NDArray zt = z.transpose();
              NDArray corr = z.matMul(zt);
@@ -232,7 +232,7 @@ public class GroupLoss {
         try (NDArray l = labels.toType(DataType.INT64, true)) {
             lab = l.toLongArray();
         }
-        return labels.getManager().create(selectAnchors(lab, perClass, seed)).toDevice(labels.getDevice(), false);
+        return Ops.create(labels.getManager(), selectAnchors(lab, perClass, seed)).toDevice(labels.getDevice(), false);
     }
 
     /** Checks every input; returns the anchor rows. */

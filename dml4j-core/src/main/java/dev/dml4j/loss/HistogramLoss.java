@@ -128,8 +128,8 @@ public class HistogramLoss extends MetricLoss {
             return m.zeros(new Shape(numNodes), values.getDataType(), values.getDevice());
         }
         NDArray nodes = m.arange(numNodes).toType(values.getDataType(), false).toDevice(values.getDevice(), false);
-        NDArray pos = values.add(1).div(delta).expandDims(1);
+        NDArray pos = Ops.div(values.add(1), delta).expandDims(1);
         NDArray w = Ops.relu(pos.sub(nodes.expandDims(0)).abs().neg().add(1));
-        return w.sum(new int[] {0}).div(k);
+        return Ops.div(w.sum(new int[] {0}), k);
     }
 }

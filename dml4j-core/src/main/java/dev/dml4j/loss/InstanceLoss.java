@@ -93,8 +93,8 @@ public class InstanceLoss extends MetricLoss {
                 target[i] = rank.get(lab[i]);
             }
         }
-        NDArray logits = distance.pairwise(embeddings).mul(gamma);
-        NDArray targets = embeddings.getManager().create(target).toDevice(embeddings.getDevice(), false);
+        NDArray logits = Ops.mul(distance.pairwise(embeddings), gamma);
+        NDArray targets = Ops.create(embeddings.getManager(), target).toDevice(embeddings.getDevice(), false);
         NDArray lse = Ops.logSumExp(logits, null, false, 1).reshape(-1);
         NDArray picked = Ops.pick(logits, Ops.arange(embeddings, n), targets);
         return LossTerms.of(LossTerm.element(lse.sub(picked), Ops.arange(embeddings, n)));

@@ -70,7 +70,7 @@ public class IntraPairVarianceLoss extends GenericPairLoss {
     /** [(1 − ε)·mean − x]<sub>+</sub>² when larger is better, else [x − (1 + ε)·mean]<sub>+</sub>². */
     private static NDArray squaredExcess(NDArray x, double eps, boolean incentivizeIncrease) {
         NDArray mean = x.mean();
-        NDArray v = incentivizeIncrease ? mean.mul(1 - eps).sub(x) : x.sub(mean.mul(1 + eps));
+        NDArray v = incentivizeIncrease ? Ops.mul(mean, 1 - eps).sub(x) : x.sub(Ops.mul(mean, 1 + eps));
         return Ops.relu(v).square();
     }
 }

@@ -106,29 +106,29 @@ public class LargeMarginSoftmaxLoss extends WeightedMetricLoss {
         NDArray sin2 = c.square().neg().add(1);
         for (int n = 0; n < polyCoefficients.length; n++) {
             int cp = m - 2 * n;
-            NDArray term = cp == 0 ? null : (cp == 1 ? c : c.pow(cp));
+            NDArray term = cp == 0 ? null : (cp == 1 ? c : Ops.pow(c, cp));
             if (n > 0) {
-                NDArray s = n == 1 ? sin2 : sin2.pow(n);
+                NDArray s = n == 1 ? sin2 : Ops.pow(sin2, n);
                 term = term == null ? s : term.mul(s);
             }
-            term = term.mul(polyCoefficients[n]);
+            term = Ops.mul(term, polyCoefficients[n]);
             cosMTheta = cosMTheta == null ? term : cosMTheta.add(term);
         }
         NDArray k;
         try (NDArray detached = c.stopGradient()) {
-            k = detached.clip(-1, 1).acos().mul(m / Math.PI).floor();
+            k = Ops.mul(detached.clip(-1, 1).acos(), m / Math.PI).floor();
         }
         // (−1)^k = 1 − 2·(k mod 2)
-        NDArray parity = k.sub(k.div(2).floor().mul(2));
-        NDArray sign = parity.mul(-2).add(1);
-        return cosMTheta.mul(sign).sub(k.mul(2));
+        NDArray parity = k.sub(Ops.mul(Ops.div(k, 2).floor(), 2));
+        NDArray sign = Ops.mul(parity, -2).add(1);
+        return cosMTheta.mul(sign).sub(Ops.mul(k, 2));
     }
 
     /** The logits from the (modified) cosines [N, C]: ‖w<sub>j</sub>‖ ‖x‖ cos · scale for L-Softmax. */
     protected NDArray scaleLogits(NDArray logits, NDArray embeddings, NDArray w) {
         NDArray xNorm = embeddings.norm(new int[] {1}, true);
         NDArray wNorm = w.norm(new int[] {1}).reshape(1, -1);
-        return logits.mul(xNorm).mul(wNorm).mul(scale);
+        return Ops.mul(logits.mul(xNorm).mul(wNorm), scale);
     }
 
     @Override

@@ -78,7 +78,7 @@ public class LiftedStructureLoss extends GenericPairLoss {
         NDArray lse = Ops.maskedFill(safeSum.log().add(safeMax), none, 0.0);
         NDArray pos = Ops.pick(mat, pairs.a1(), pairs.p());
         NDArray perPair = Ops.relu(lse.add(distance.margin(pos, Ops.scalar(pos, posMargin))));
-        NDArray losses = perPair.square().div(2);
+        NDArray losses = Ops.div(perPair.square(), 2);
         return LossTerms.of(new LossTerm(losses, new NDArray[] {pairs.a1(), pairs.p()}, ReductionType.POS_PAIR));
     }
 }

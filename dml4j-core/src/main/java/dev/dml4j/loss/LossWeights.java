@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.util.Random;
+import dev.dml4j.util.Ops;
 
 /**
  * The trainable row-per-proxy matrix [rows, D] of a loss: initialised as the reference does (seeded), settable from
@@ -58,7 +59,7 @@ public final class LossWeights implements AutoCloseable {
         this.cols = cols;
         this.learningRateMultiplier = Checks.positive(learningRateMultiplier, name + " learningRateMultiplier");
         this.manager = NDManager.newBaseManager();
-        adopt(manager.create(initialValues(init, rows, cols, seed)).toType(DataType.FLOAT32, false));
+        adopt(Ops.create(manager, initialValues(init, rows, cols, seed)).toType(DataType.FLOAT32, false));
     }
 
     /** The initial values [rows][cols] of an initialisation (deterministic for a seed). */
@@ -139,7 +140,7 @@ public final class LossWeights implements AutoCloseable {
     /** Replaces the values from a Java array [rows][cols] (float64). */
     public void set(double[][] values) {
         try (NDManager m = manager.newSubManager()) {
-            set(m.create(values));
+            set(Ops.create(m, values));
         }
     }
 
@@ -235,7 +236,7 @@ public final class LossWeights implements AutoCloseable {
         for (int i = 0; i < flat.length; i++) {
             flat[i] = d.readDouble();
         }
-        try (NDArray x = m.create(flat, new Shape(r, c))) {
+        try (NDArray x = Ops.create(m, flat, new Shape(r, c))) {
             return x.toType(type, true);
         }
     }

@@ -72,7 +72,7 @@ public class MarginLoss extends MetricLoss {
             betaManager = NDManager.newBaseManager();
             float[] init = new float[Math.max(numClasses, 1)];
             java.util.Arrays.fill(init, betaInit);
-            this.beta = betaManager.create(init, new Shape(init.length));
+            this.beta = Ops.create(betaManager, init, new Shape(init.length));
             this.beta.setRequiresGradient(true);
             ai.djl.ndarray.NDScope.unregister(this.beta);
         }
@@ -154,9 +154,9 @@ public class MarginLoss extends MetricLoss {
         if (!learnBeta) {
             terms.put("beta_reg_loss", LossTerm.zero());
         } else if (numClasses == 0) {
-            terms.put("beta_reg_loss", LossTerm.alreadyReduced(b.mul(nu)));
+            terms.put("beta_reg_loss", LossTerm.alreadyReduced(Ops.mul(b, nu)));
         } else {
-            terms.put("beta_reg_loss", new LossTerm(b.mul(nu), new NDArray[] {t.a()}, ReductionType.ELEMENT, divisor));
+            terms.put("beta_reg_loss", new LossTerm(Ops.mul(b, nu), new NDArray[] {t.a()}, ReductionType.ELEMENT, divisor));
         }
         return terms;
     }

@@ -16,6 +16,7 @@ import dev.dml4j.util.Components;
 import dev.dml4j.util.Params;
 import java.util.List;
 import java.util.Map;
+import dev.dml4j.util.Ops;
 
 /**
  * The contract every metric loss follows (as the reference's): {@code forward(embeddings [N,D], labels [N], tuple?,
@@ -140,12 +141,12 @@ public abstract class MetricLoss implements AutoCloseable {
 
     private void addRegularization(LossTerms terms, NDArray embeddings) {
         if (embeddingRegularizer != null) {
-            NDArray reg = embeddingRegularizer.compute(embeddings).mul(embeddingRegWeight);
+            NDArray reg = Ops.mul(embeddingRegularizer.compute(embeddings), embeddingRegWeight);
             terms.put("embedding_reg_loss", new LossTerm(reg, new NDArray[0], ReductionType.ALREADY_REDUCED));
         }
         NDArray w = weights();
         if (weightRegularizer != null && w != null) {
-            NDArray reg = weightRegularizer.compute(w).mul(weightRegWeight);
+            NDArray reg = Ops.mul(weightRegularizer.compute(w), weightRegWeight);
             terms.put("weight_reg_loss", new LossTerm(reg, new NDArray[0], ReductionType.ALREADY_REDUCED));
         }
     }

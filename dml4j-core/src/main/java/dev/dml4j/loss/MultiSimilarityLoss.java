@@ -60,9 +60,9 @@ public class MultiSimilarityLoss extends GenericPairLoss {
         double neg = Ops.negInf(mat.getDataType());
         NDArray b = Ops.scalar(mat, base);
         // log(1 + Σ exp(x)) over the kept entries = softplus(masked log-sum-exp); empty rows give softplus(−max) = 0
-        NDArray posLse = Ops.maskedRowLogSumExp(distance.margin(mat, b).mul(alpha), posMask.gt(0), neg);
-        NDArray negLse = Ops.maskedRowLogSumExp(distance.margin(b, mat).mul(beta), negMask.gt(0), neg);
-        NDArray losses = Ops.softplus(posLse).div(alpha).add(Ops.softplus(negLse).div(beta)).reshape(-1);
+        NDArray posLse = Ops.maskedRowLogSumExp(Ops.mul(distance.margin(mat, b), alpha), posMask.gt(0), neg);
+        NDArray negLse = Ops.maskedRowLogSumExp(Ops.mul(distance.margin(b, mat), beta), negMask.gt(0), neg);
+        NDArray losses = Ops.div(Ops.softplus(posLse), alpha).add(Ops.div(Ops.softplus(negLse), beta)).reshape(-1);
         return LossTerms.of(LossTerm.element(losses, rowIndices(mat)));
     }
 }

@@ -16,6 +16,7 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import dev.dml4j.util.Ops;
 
 /**
  * A weighted sum of losses on the same batch: Σ w<sub>i</sub>·L<sub>i</sub>. Each loss may have its own miner (mining
@@ -160,7 +161,7 @@ public class MultipleLosses extends MetricLoss {
                 if (miner != null) {
                     t.close();
                 }
-                NDArray part = v.mul(weights[i]);
+                NDArray part = Ops.mul(v, weights[i]);
                 total = total == null ? part : total.add(part);
             }
             NDScope.unregister(total);

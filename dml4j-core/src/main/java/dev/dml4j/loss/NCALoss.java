@@ -56,7 +56,7 @@ public class NCALoss extends MetricLoss {
         boolean self = refEmbeddings == null;
         NDArray weights = minerWeights(tuple, embeddings, !self);
         NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-        NDArray logits = (distance.isInverted() ? mat : mat.neg()).mul(softmaxScale);
+        NDArray logits = Ops.mul((distance.isInverted() ? mat : mat.neg()), softmaxScale);
         if (self) {
             logits = Ops.maskedFill(logits, Ops.eyeMask(embeddings, (int) n), Ops.negInf(mat.getDataType()));
         }
@@ -99,7 +99,7 @@ public class NCALoss extends MetricLoss {
             }
         }
         // inside the loss's scope: intermediate copies are freed with it
-        return embeddings.getManager().create(w).toType(embeddings.getDataType(), false)
+        return Ops.create(embeddings.getManager(), w).toType(embeddings.getDataType(), false)
                 .toDevice(embeddings.getDevice(), false);
     }
 }

@@ -83,8 +83,8 @@ public class NPairsLoss extends MetricLoss {
             positiveIdx[j++] = p[i];
         }
         var m = embeddings.getManager();
-        NDArray anchorsIdx = m.create(anchorIdx).toDevice(embeddings.getDevice(), false);
-        NDArray positivesIdx = m.create(positiveIdx).toDevice(embeddings.getDevice(), false);
+        NDArray anchorsIdx = Ops.create(m, anchorIdx).toDevice(embeddings.getDevice(), false);
+        NDArray positivesIdx = Ops.create(m, positiveIdx).toDevice(embeddings.getDevice(), false);
         NDArray sim = distance.pairwise(Ops.rows(embeddings, anchorsIdx), Ops.rows(embeddings, positivesIdx));
         NDArray logits = distance.isInverted() ? sim : sim.neg();
         // cross entropy with target i in row i: log Σ_j exp(logit_ij) − logit_ii

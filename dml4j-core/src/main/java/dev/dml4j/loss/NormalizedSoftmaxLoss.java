@@ -10,6 +10,7 @@ import dev.dml4j.reduce.LossTerms;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * Normalized softmax (Zhai &amp; Wu 2019): softmax cross-entropy on x̂·ŵ<sub>j</sub> / temperature, the cosine of
@@ -64,7 +65,7 @@ public class NormalizedSoftmaxLoss extends WeightedMetricLoss {
             NDArray refLabels) {
         NDArray w = weights.forUse(embeddings);
         long n = embeddings.getShape().get(0);
-        NDArray logits = computeLogits(embeddings, w).div(temperature);
+        NDArray logits = Ops.div(computeLogits(embeddings, w), temperature);
         NDArray losses = crossEntropy(logits, labelColumn(labels));
         NDArray mw = minerWeights(tuple, n, embeddings);
         if (mw != null) {

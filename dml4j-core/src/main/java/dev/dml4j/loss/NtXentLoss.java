@@ -55,7 +55,7 @@ public class NtXentLoss extends GenericPairLoss {
         if (pairs.numPos() == 0 || pairs.numNeg() == 0) {
             return zeroTerms();
         }
-        NDArray logits = (distance.isInverted() ? mat : mat.neg()).div(temperature);
+        NDArray logits = Ops.div((distance.isInverted() ? mat : mat.neg()), temperature);
         // log Σ exp over each anchor's negative pairs (−max for anchors without any): [M, 1]
         NDArray negLse = negativeRowLogSumExp(logits, negativeCounts(mat, pairs));
         NDArray pos = Ops.pick(logits, pairs.a1(), pairs.p());

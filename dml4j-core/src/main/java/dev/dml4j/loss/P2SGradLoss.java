@@ -68,7 +68,7 @@ public class P2SGradLoss extends WeightedMetricLoss {
     /** The clamped cosines [N, C] with the unit class weights. */
     @Override
     protected NDArray computeLogits(NDArray embeddings, NDArray w) {
-        NDArray xNorm = embeddings.norm(new int[] {1}, true).maximum(Distance.NORMALIZE_EPS);
+        NDArray xNorm = Ops.maximum(embeddings.norm(new int[] {1}, true), Distance.NORMALIZE_EPS);
         return embeddings.matMul(w).div(xNorm).clip(-1, 1);
     }
 
@@ -89,7 +89,7 @@ public class P2SGradLoss extends WeightedMetricLoss {
     private static void renormalize(NDArray w) {
         w.setRequiresGradient(false);
         NDArray norm = w.stopGradient().norm(new int[] {0}, true);
-        NDArray factor = NDArrays.where(norm.gt(1e-5), norm.add(1e-7).pow(-1).mul(1e-5), norm.onesLike()).mul(1e5);
+        NDArray factor = Ops.mul(NDArrays.where(norm.gt(1e-5), Ops.mul(Ops.pow(norm.add(1e-7), -1), 1e-5), norm.onesLike()), 1e5);
         w.muli(factor);
         w.setRequiresGradient(true);
     }

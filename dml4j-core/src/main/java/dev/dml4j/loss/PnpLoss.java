@@ -111,20 +111,20 @@ public class PnpLoss extends MetricLoss {
         NDArray sim = distance.pairwise(embeddings);
         // diff[i, j, k] = sim[i, k] − sim[i, j]
         NDArray diff = sim.expandDims(1).sub(sim.expandDims(2));
-        NDArray exponent = diff.div(-anneal).clip(-50, 50);
-        NDArray sg = exponent.exp().add(1).pow(-1).mul(iNeg.expandDims(0));
+        NDArray exponent = Ops.div(diff, -anneal).clip(-50, 50);
+        NDArray sg = Ops.pow(exponent.exp().add(1), -1).mul(iNeg.expandDims(0));
         NDArray rk = sg.sum(new int[] {2});
         switch (variant) {
             case Ds -> rk = rk.add(1).log();
-            case Dq -> rk = rk.add(1).pow(-alpha);
+            case Dq -> rk = Ops.pow(rk.add(1), -alpha);
             case Iu -> rk = rk.add(1).mul(rk.add(1).log());
-            case Ib -> rk = rk.mul(b).sub(rk.mul(b).add(1).log()).div(b * b);
+            case Ib -> rk = Ops.div(Ops.mul(rk, b).sub(Ops.mul(rk, b).add(1).log()), b * b);
             default -> {
             }
         }
         NDArray ok = numPos.gt(0);
         NDArray perAnchor = rk.mul(iPos).sum(new int[] {1}).div(NDArrays.where(ok, numPos, numPos.onesLike()));
-        NDArray loss = perAnchor.sum().div(n);
+        NDArray loss = Ops.div(perAnchor.sum(), n);
         if (variant == Variant.Dq) {
             loss = loss.neg().add(1);
         }

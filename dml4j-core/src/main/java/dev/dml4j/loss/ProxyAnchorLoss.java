@@ -76,7 +76,7 @@ public class ProxyAnchorLoss extends WeightedMetricLoss {
         NDArray w = weights.forUse(embeddings);
         long n = embeddings.getShape().get(0);
         DataType type = embeddings.getDataType();
-        NDArray sim = distance.pairwise(embeddings, w).mul(alpha);
+        NDArray sim = Ops.mul(distance.pairwise(embeddings, w), alpha);
         // pos exponent: α(δ − s) for a similarity, α(d − δ) for a distance; neg exponent: α(s + δ), α(−δ − d)
         NDArray sign = distance.isInverted() ? sim.neg() : sim;
         NDArray exps = NDArrays2.concat(sign, sign.neg());
@@ -84,7 +84,7 @@ public class ProxyAnchorLoss extends WeightedMetricLoss {
         // a huge negative number whose exponential is 0; miner weights w enter as w − 1 as in the reference
         double neg = Ops.negInf(type) / 4;
         NDArray oneHot = Ops.oneHot(labels, numClasses, type);
-        NDArray dropNeg = oneHot.mul(neg);
+        NDArray dropNeg = Ops.mul(oneHot, neg);
         NDArray bias = NDArrays2.concat(dropNeg.neg().add(neg), dropNeg)
                 .add(distance.isInverted() ? alpha * margin : -alpha * margin);
         NDArray mw = minerWeights(tuple, n, embeddings);
@@ -93,7 +93,7 @@ public class ProxyAnchorLoss extends WeightedMetricLoss {
         }
         NDArray z = exps.add(bias);
         // log(1 + Σ_i e^{z_i}) per column, stable: max with 0 taken out (rows without kept entries give 0)
-        NDArray mx = z.max(new int[] {0}, true).maximum(0).stopGradient();
+        NDArray mx = Ops.maximum(z.max(new int[] {0}, true), 0).stopGradient();
         NDArray lse = z.sub(mx).exp().sum(new int[] {0}, true).add(mx.neg().exp()).log().add(mx).reshape(-1);
         NDArray pos = lse.get("0:" + numClasses);
         NDArray negTerm = lse.get(numClasses + ":");

@@ -10,6 +10,7 @@ import dev.dml4j.reduce.LossTerms;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * ProxyNCA (Movshovitz-Attias et al. 2017): NCA against one learnable proxy per class, −log softmax over
@@ -54,7 +55,7 @@ public class ProxyNCALoss extends WeightedMetricLoss {
     @Override
     protected NDArray computeLogits(NDArray embeddings, NDArray w) {
         NDArray mat = distance.pairwise(embeddings, w);
-        return mat.mul(distance.isInverted() ? softmaxScale : -softmaxScale);
+        return Ops.mul(mat, distance.isInverted() ? softmaxScale : -softmaxScale);
     }
 
     @Override

@@ -148,7 +148,7 @@ public class RangeLoss extends MetricLoss {
         for (int i = 0; i < n; i++) {
             cls[i] = classes.get(lab[i]);
         }
-        NDArray clsIdx = m.create(cls).toDevice(x.getDevice(), false);
+        NDArray clsIdx = Ops.create(m, cls).toDevice(x.getDevice(), false);
         NDArray oneHot = Ops.oneHot(clsIdx, c, x.getDataType()); // [N, C']
         NDArray intra = n < 2 ? Ops.zeroLoss(x) : intra(x, clsIdx, oneHot, n, c);
         NDArray inter = c < 2 ? Ops.zeroLoss(x) : inter(x, oneHot, c);
@@ -175,7 +175,7 @@ public class RangeLoss extends MetricLoss {
         NDArray top = clsTop.get(0); // [C', kCls]
         NDArray present = top.gte(0);
         NDArray presentF = Ops.asFloat(present, top);
-        NDArray inv = presentF.div(top.maximum(MIN_DIST));
+        NDArray inv = presentF.div(Ops.maximum(top, MIN_DIST));
         NDArray count = presentF.sum(new int[] {1});
         NDArray empty = Ops.asFloat(count.eq(0), count);
         // harmonic mean = count / Σ 1/d; a class without pairs gives 0 / (0 + 1) = 0

@@ -96,7 +96,7 @@ public class RankedListLoss extends MetricLoss {
         NDArray posSel = same.logicalAnd(eye.logicalNot()).logicalAnd(mat.gt(posBound)).logicalAnd(positive);
         NDArray lossP = smoothedWeightedMean(mat.sub(posBound), posSel, tp, n);
         NDArray lossN = smoothedWeightedMean(mat.neg().add(alpha), negSel, tn, n);
-        NDArray losses = lossP.mul(1 - imbalance).add(lossN.mul(imbalance));
+        NDArray losses = Ops.mul(lossP, 1 - imbalance).add(Ops.mul(lossN, imbalance));
         NDArray idx = embeddings.getManager().arange(0, n, 1, ai.djl.ndarray.types.DataType.INT64,
                 embeddings.getDevice());
         return LossTerms.of(LossTerm.element(losses, idx));
@@ -108,11 +108,11 @@ public class RankedListLoss extends MetricLoss {
      * quotient equals Σ w'·v / (Σ w' + n·EPS·exp(−s)) with w' = exp(t·v − s), which is exact and cannot overflow.
      */
     private static NDArray smoothedWeightedMean(NDArray violation, NDArray sel, double temperature, int n) {
-        NDArray arg = Ops.maskedFill(violation.mul(temperature), sel.logicalNot(), 0.0);
+        NDArray arg = Ops.maskedFill(Ops.mul(violation, temperature), sel.logicalNot(), 0.0);
         NDArray shift = Ops.relu(arg.max(new int[] {1}, true)).stopGradient();
         NDArray w = arg.sub(shift).exp().mul(Ops.asFloat(sel, violation));
         NDArray num = w.mul(violation).sum(new int[] {1});
-        NDArray smoothing = shift.squeeze(1).neg().exp().mul(n * EPS);
+        NDArray smoothing = Ops.mul(shift.squeeze(1).neg().exp(), n * EPS);
         return num.div(w.sum(new int[] {1}).add(smoothing));
     }
 }

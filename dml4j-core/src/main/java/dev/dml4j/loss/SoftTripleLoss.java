@@ -83,13 +83,13 @@ public class SoftTripleLoss extends WeightedMetricLoss {
     @Override
     protected NDArray computeLogits(NDArray embeddings, NDArray w) {
         NDArray sim = distance.pairwise(embeddings, w).reshape(-1, numClasses, centersPerClass);
-        NDArray z = sim.div(gamma);
+        NDArray z = Ops.div(sim, gamma);
         if (!allActive()) {
             float[] bias = new float[active.length];
             for (int i = 0; i < bias.length; i++) {
                 bias[i] = active[i] ? 0 : (float) (Ops.negInf(DataType.FLOAT32) / 4);
             }
-            NDArray b = embeddings.getManager().create(bias).toType(sim.getDataType(), false)
+            NDArray b = Ops.create(embeddings.getManager(), bias).toType(sim.getDataType(), false)
                     .toDevice(sim.getDevice(), false).reshape(1, numClasses, centersPerClass);
             z = z.add(b);
         }
@@ -104,7 +104,7 @@ public class SoftTripleLoss extends WeightedMetricLoss {
         long n = embeddings.getShape().get(0);
         NDArray simToClasses = computeLogits(embeddings, w);
         NDArray oneHot = Ops.oneHot(labels, numClasses, simToClasses.getDataType());
-        NDArray logits = simToClasses.mul(la).sub(oneHot.mul(la * margin));
+        NDArray logits = Ops.mul(simToClasses, la).sub(Ops.mul(oneHot, la * margin));
         NDArray losses = crossEntropy(logits, labelColumn(labels));
         NDArray mw = minerWeights(tuple, n, embeddings);
         if (mw != null) {
@@ -214,7 +214,7 @@ public class SoftTripleLoss extends WeightedMetricLoss {
         }
         DataType type = weights.get().getDataType();
         try (ai.djl.ndarray.NDManager m = weights.get().getManager().newSubManager();
-             NDArray x = m.create(w).toType(type, false)) {
+             NDArray x = Ops.create(m, w).toType(type, false)) {
             weights.set(x);
         }
         return effectiveCenters();

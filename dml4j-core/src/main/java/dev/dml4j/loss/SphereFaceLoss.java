@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import dev.dml4j.distance.Distance;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * SphereFace, A-Softmax (Liu et al. 2017): L-Softmax with normalised class weights, so the logits are
@@ -33,6 +34,6 @@ public class SphereFaceLoss extends LargeMarginSoftmaxLoss {
 
     @Override
     protected NDArray scaleLogits(NDArray logits, NDArray embeddings, NDArray w) {
-        return logits.mul(embeddings.norm(new int[] {1}, true)).mul(scale);
+        return Ops.mul(logits.mul(embeddings.norm(new int[] {1}, true)), scale);
     }
 }

@@ -60,7 +60,7 @@ public class SupConLoss extends GenericPairLoss {
         if (Ops.count(pos) == 0 || Ops.count(negs) == 0) {
             return zeroTerms();
         }
-        NDArray logits = (distance.isInverted() ? mat : mat.neg()).div(temperature);
+        NDArray logits = Ops.div((distance.isInverted() ? mat : mat.neg()), temperature);
         NDArray denominator = Ops.maskedRowLogSumExp(logits, pos.logicalOr(negs), 0);
         NDArray logProb = logits.sub(denominator);
         NDArray numPos = posMask.sum(new int[] {1}).add(Ops.smallVal(mat.getDataType()));

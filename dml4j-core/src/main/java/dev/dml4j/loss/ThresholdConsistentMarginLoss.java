@@ -75,8 +75,8 @@ public class ThresholdConsistentMarginLoss extends MetricLoss {
             NDArray below = s.lte(marginPlus);
             long count = Ops.count(below);
             if (count > 0) {
-                NDArray part = s.neg().add(marginPlus).mul(Ops.asFloat(below, s)).sum().div(count);
-                total = total.add(part.mul(lambdaPlus));
+                NDArray part = Ops.div(s.neg().add(marginPlus).mul(Ops.asFloat(below, s)).sum(), count);
+                total = total.add(Ops.mul(part, lambdaPlus));
             }
         }
         if (pairs.numNeg() > 0) {
@@ -84,8 +84,8 @@ public class ThresholdConsistentMarginLoss extends MetricLoss {
             NDArray above = s.gte(marginMinus);
             long count = Ops.count(above);
             if (count > 0) {
-                NDArray part = s.sub(marginMinus).mul(Ops.asFloat(above, s)).sum().div(count);
-                total = total.add(part.mul(lambdaMinus));
+                NDArray part = Ops.div(s.sub(marginMinus).mul(Ops.asFloat(above, s)).sum(), count);
+                total = total.add(Ops.mul(part, lambdaMinus));
             }
         }
         return LossTerms.of(LossTerm.alreadyReduced(total));

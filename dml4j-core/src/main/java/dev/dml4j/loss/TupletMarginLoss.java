@@ -60,10 +60,10 @@ public class TupletMarginLoss extends GenericPairLoss {
         NDArray cos = Ops.pick(mat, pairs.a1(), pairs.p()).clip(-1, 1);
         // cos(θ − m) = cos θ·cos m + sin θ·sin m, with sin θ = √(1 − cos²θ) (finite gradient at cos θ = ±1)
         NDArray sin = Ops.safeSqrt(cos.square().neg().add(1));
-        NDArray shifted = cos.mul(Math.cos(marginRadians)).add(sin.mul(Math.sin(marginRadians)));
-        NDArray negLse = negativeRowLogSumExp(mat.mul(scale), negativeCounts(mat, pairs));
+        NDArray shifted = Ops.mul(cos, Math.cos(marginRadians)).add(Ops.mul(sin, Math.sin(marginRadians)));
+        NDArray negLse = negativeRowLogSumExp(Ops.mul(mat, scale), negativeCounts(mat, pairs));
         // log(1 + exp(lse − s·cos(θ−m))); anchors without negatives have lse = −max, so the loss is 0 as in the reference
-        NDArray losses = Ops.softplus(Ops.rowsOf(negLse, pairs.a1()).sub(shifted.mul(scale)));
+        NDArray losses = Ops.softplus(Ops.rowsOf(negLse, pairs.a1()).sub(Ops.mul(shifted, scale)));
         return LossTerms.of(new LossTerm(losses, new NDArray[] {pairs.a1(), pairs.p()}, ReductionType.POS_PAIR));
     }
 }

@@ -88,16 +88,16 @@ public class VicRegLoss extends MetricLoss {
         Checks.require(tuple == null, "VICRegLoss does not use a miner's tuple: call it without one");
         long n = embeddings.getShape().get(0);
         long d = embeddings.getShape().get(1);
-        NDArray invariance = embeddings.sub(refEmbeddings).square().mean(new int[] {1}).mul(invarianceLambda);
+        NDArray invariance = Ops.mul(embeddings.sub(refEmbeddings).square().mean(new int[] {1}), invarianceLambda);
         NDArray rows = embeddings.getManager().arange(0, (int) n, 1, DataType.INT64, embeddings.getDevice());
         NDArray dims = embeddings.getManager().arange(0, (int) d, 1, DataType.INT64, embeddings.getDevice());
         NDArray[] c1 = centered(embeddings);
         NDArray[] c2 = centered(refEmbeddings);
         LossTerms t = new LossTerms();
         t.put("invariance_loss", LossTerm.element(invariance, rows));
-        t.put("variance_loss1", LossTerm.element(variance(c1[0], n).mul(varianceMu), dims));
-        t.put("variance_loss2", LossTerm.element(variance(c2[0], n).mul(varianceMu), dims));
-        NDArray cov = offDiagonal(c1[0], n, d).add(offDiagonal(c2[0], n, d)).mul(covarianceV);
+        t.put("variance_loss1", LossTerm.element(Ops.mul(variance(c1[0], n), varianceMu), dims));
+        t.put("variance_loss2", LossTerm.element(Ops.mul(variance(c2[0], n), varianceMu), dims));
+        NDArray cov = Ops.mul(offDiagonal(c1[0], n, d).add(offDiagonal(c2[0], n, d)), covarianceV);
         t.put("covariance_loss", LossTerm.alreadyReduced(cov));
         return t;
     }
@@ -108,14 +108,14 @@ public class VicRegLoss extends MetricLoss {
 
     /** [1 − √(unbiased variance + ε)]₊ / 2 per dimension, from centred rows. */
     private NDArray variance(NDArray centered, long n) {
-        NDArray var = centered.square().sum(new int[] {0}).div(n - 1);
-        return Ops.relu(var.add(eps).sqrt().neg().add(1)).div(2);
+        NDArray var = Ops.div(centered.square().sum(new int[] {0}), n - 1);
+        return Ops.div(Ops.relu(var.add(eps).sqrt().neg().add(1)), 2);
     }
 
     /** Σ of the squared off-diagonal entries of the covariance matrix, divided by D. */
     private static NDArray offDiagonal(NDArray centered, long n, long d) {
-        NDArray cov = centered.transpose().matMul(centered).div(n - 1);
+        NDArray cov = Ops.div(centered.transpose().matMul(centered), n - 1);
         NDArray off = Ops.asFloat(Ops.eyeMask(centered, (int) d).logicalNot(), cov);
-        return cov.square().mul(off).sum().div(d);
+        return Ops.div(cov.square().mul(off).sum(), d);
     }
 }

@@ -52,10 +52,10 @@ public class AngularMiner extends Miner {
         NDArray a = Ops.rows(embeddings, all.a());
         NDArray p = Ops.rows(ref, all.p());
         NDArray n = Ops.rows(ref, all.n());
-        NDArray centers = a.add(p).div(2);
+        NDArray centers = Ops.div(a.add(p), 2);
         NDArray ap = rowDistance(a, p);
         NDArray nc = rowDistance(n, centers);
-        NDArray angles = ap.div(nc.mul(2)).atan();
+        NDArray angles = ap.div(Ops.mul(nc, 2)).atan();
         NDArray keep = angles.gt(Math.toRadians(angleDegrees));
         return new IndicesTuple.Triplets(all.a().get(keep), all.p().get(keep), all.n().get(keep));
     }

@@ -74,8 +74,8 @@ public class DistanceWeightedMiner extends Miner {
         double dim = embeddings.getShape().get(1);
         NDArray mat = distance.pairwise(embeddings, refEmbeddings);
         NDArray[] md = Tuples.matchesAndDiffs(labels, refLabels);
-        NDArray d = mat.maximum(cutoff);
-        NDArray logW = d.log().mul(2.0 - dim).sub(d.square().mul(-0.25).add(1).log().mul((dim - 3) / 2));
+        NDArray d = Ops.maximum(mat, cutoff);
+        NDArray logW = Ops.mul(d.log(), 2.0 - dim).sub(Ops.mul(Ops.mul(d.square(), -0.25).add(1).log(), (dim - 3) / 2));
         NDArray finite = logW.sub(logW).isNaN().logicalNot(); // x − x is NaN exactly for NaN and ±∞
         NDArray valid = md[1].logicalAnd(finite).logicalAnd(mat.lt(nonzeroLossCutoff));
         NDArray safe = Ops.maskedFill(logW, valid.logicalNot(), Ops.negInf(logW.getDataType()));

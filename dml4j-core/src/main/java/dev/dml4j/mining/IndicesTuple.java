@@ -116,8 +116,8 @@ public sealed interface IndicesTuple extends AutoCloseable permits IndicesTuple.
     /** Builds int64 index arrays from Java arrays in the manager of {@code like}. */
     static Triplets triplets(NDArray like, long[] a, long[] p, long[] n) {
         var m = like.getManager();
-        return new Triplets(m.create(a).toDevice(like.getDevice(), false), m.create(p).toDevice(like.getDevice(), false),
-                m.create(n).toDevice(like.getDevice(), false));
+        return new Triplets(Ops.create(m, a).toDevice(like.getDevice(), false), Ops.create(m, p).toDevice(like.getDevice(), false),
+                Ops.create(m, n).toDevice(like.getDevice(), false));
     }
 
     /** Casts any integer index array to int64 (the type every consumer expects). */

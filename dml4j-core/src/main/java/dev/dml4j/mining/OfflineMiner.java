@@ -100,7 +100,7 @@ public final class OfflineMiner {
                 }
             }
             try (NDArray all = NDArrays.concat(parts, 0);
-                 NDArray lab = manager.create(labels).toDevice(all.getDevice(), false)) {
+                 NDArray lab = Ops.create(manager, labels).toDevice(all.getDevice(), false)) {
                 return mine(all, lab);
             }
         } finally {
@@ -181,7 +181,7 @@ public final class OfflineMiner {
                 for (int i = 0; i < u.length; i++) {
                     u[i] = rng.nextFloat();
                 }
-                NDArray uu = emb.getManager().create(u).toDevice(emb.getDevice(), false);
+                NDArray uu = Ops.create(emb.getManager(), u).toDevice(emb.getDevice(), false);
                 // the (⌊u·total⌋+1)-th candidate: the first column whose running count exceeds ⌊u·total⌋
                 NDArray target = total.toType(DataType.FLOAT64, false).mul(uu.toType(DataType.FLOAT64, false)).floor()
                         .toType(DataType.INT64, false).expandDims(1);

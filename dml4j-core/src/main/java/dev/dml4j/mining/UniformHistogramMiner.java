@@ -120,7 +120,7 @@ public class UniformHistogramMiner extends Miner {
                 picked[at++] = members[b][rng.nextInt(size[b])];
             }
         }
-        NDArray idx = mat.getManager().create(picked).toDevice(mat.getDevice(), false);
+        NDArray idx = Ops.create(mat.getManager(), picked).toDevice(mat.getDevice(), false);
         return new NDArray[] {anchors.get(idx), others.get(idx)};
     }
 

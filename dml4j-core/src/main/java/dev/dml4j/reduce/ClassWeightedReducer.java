@@ -27,7 +27,7 @@ public class ClassWeightedReducer extends Reducer {
     @Override
     protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
         NDArray anchorIdx = term.indices()[0];
-        NDArray w = Ops.scalar(embeddings, 0).getManager().create(weights).toType(term.losses().getDataType(), false)
+        NDArray w = Ops.create(Ops.scalar(embeddings, 0).getManager(), weights).toType(term.losses().getDataType(), false)
                 .toDevice(embeddings.getDevice(), false);
         NDArray cls = labels.get(anchorIdx.toType(ai.djl.ndarray.types.DataType.INT64, false));
         NDArray wl = w.get(cls.toType(ai.djl.ndarray.types.DataType.INT64, false));

@@ -21,6 +21,6 @@ public class DivisorReducer extends Reducer {
         if (d == 0) {
             return Ops.zeroLoss(embeddings);
         }
-        return term.losses().sum().div(d);
+        return Ops.div(term.losses().sum(), d);
     }
 }

@@ -44,7 +44,7 @@ public class PerAnchorReducer extends Reducer {
                 NDArray ones = losses.onesLike();
                 NDArray counts = Ops.scatterAddRows(ones, anchors, n).reshape(-1);
                 NDArray hasPairs = counts.gt(0);
-                NDArray safe = counts.maximum(1);
+                NDArray safe = Ops.maximum(counts, 1);
                 NDArray perAnchor = Ops.maskedFill(sums.div(safe), hasPairs.logicalNot(), 0.0);
                 NDArray idx = embeddings.getManager().arange(0, n, 1, DataType.INT64, embeddings.getDevice());
                 return inner.reduce(LossTerm.element(perAnchor, idx), embeddings, labels);

@@ -8,6 +8,7 @@ import dev.dml4j.reduce.LossTerms;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Components;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /**
  * Center-invariant loss (Wu et al. 2017): keeps the weight rows' squared norms equal, (‖w<sub>j</sub>‖² − mean‖w‖²)² / 4
@@ -34,7 +35,7 @@ public class CenterInvariantRegularizer extends Regularizer {
     protected LossTerms computeTerms(NDArray w) {
         NDArray sq = w.square().sum(new int[] {1});
         NDArray dev = sq.sub(sq.mean());
-        NDArray losses = dev.square().div(4);
+        NDArray losses = Ops.div(dev.square(), 4);
         NDArray idx = w.getManager().arange(0, (int) w.getShape().get(0), 1, DataType.INT64, w.getDevice());
         return LossTerms.of(LossTerm.element(losses, idx));
     }

@@ -9,6 +9,7 @@ import dev.dml4j.reduce.LossTerms;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Components;
 import dev.dml4j.util.Params;
+import dev.dml4j.util.Ops;
 
 /** Penalises the L<sub>p</sub> norm of each row, ‖x‖<sub>p</sub><sup>power</sup> (mean over rows by default). */
 public class LpRegularizer extends Regularizer {
@@ -43,7 +44,7 @@ public class LpRegularizer extends Regularizer {
     @Override
     protected LossTerms computeTerms(NDArray x) {
         NDArray norms = distance.norm(x).reshape(-1);
-        NDArray reg = power == 1 ? norms : norms.pow(power);
+        NDArray reg = power == 1 ? norms : Ops.pow(norms, power);
         NDArray idx = x.getManager().arange(0, (int) x.getShape().get(0), 1, DataType.INT64, x.getDevice());
         return LossTerms.of(LossTerm.element(reg, idx));
     }

@@ -73,9 +73,9 @@ public class SparseCentersRegularizer extends Regularizer {
             }
         }
         NDArray sim = distance.pairwise(w);
-        NDArray idx = w.getManager().create(flat).toDevice(w.getDevice(), false);
+        NDArray idx = Ops.create(w.getManager(), flat).toDevice(w.getDevice(), false);
         NDArray s = sim.reshape(-1).get(idx);
-        NDArray clamped = s.mul(2).minimum(2);
+        NDArray clamped = Ops.minimum(Ops.mul(s, 2), 2);
         NDArray reg = clamped.neg().add(2.0 + Ops.smallVal(w.getDataType())).sqrt();
         NDArray elem = w.getManager().arange(0, pairs, 1, DataType.INT64, w.getDevice());
         return LossTerms.of(LossTerm.element(reg, elem).withDivisor(2.0 * pairs));

@@ -31,7 +31,7 @@ public final class Ops {
 
     /** A zero scalar that still carries the gradient graph of {@code x} (sum of x·0), the reference's "zero loss". */
     public static NDArray zeroLoss(NDArray x) {
-        try (NDArray z = x.mul(0)) {
+        try (NDArray z = mul(x, 0)) {
             return z.sum();
         }
     }
@@ -51,9 +51,129 @@ public final class Ops {
         }
     }
 
-    /** A scalar of value {@code v} with the data type and device of {@code like}. */
+    /**
+     * A 0-d scalar of value {@code v} with the data type and device of {@code like}, in memory owned by libtorch
+     * ({@code full}), so autograd may keep it after it is closed (docs/djl-memory.md).
+     */
     public static NDArray scalar(NDArray like, double v) {
-        return like.getManager().create(v).toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+        NDManager m = like.getManager();
+        if (like.getDataType() != DataType.FLOAT64 || (double) (float) v == v || Double.isNaN(v)) {
+            return m.full(new Shape(), (float) v, like.getDataType(), like.getDevice());
+        }
+        // full() takes a float: make v exactly in float64 (0 + v, an owned result), then cast
+        try (NDArray z = m.full(new Shape(), 0f, DataType.FLOAT64, like.getDevice()); NDArray s = z.add(v)) {
+            return s.toType(like.getDataType(), true);
+        }
+    }
+
+    /**
+     * The engine-owned scalar v for arithmetic with x, typed so the result has the type DJL's {@code x.op(Number)}
+     * gave: x's type, except float32 for a fractional v with integer x and int32 for an integral v with boolean x.
+     */
+    private static NDArray operand(NDArray x, double v) {
+        DataType t = x.getDataType();
+        boolean integral = v == Math.rint(v) && !Double.isInfinite(v);
+        if (t.isFloating() || (t.isInteger() && integral)) {
+            return scalar(x, v);
+        }
+        DataType st = integral ? DataType.INT32 : DataType.FLOAT32;
+        try (NDArray like = x.getManager().zeros(new Shape(), st, x.getDevice())) {
+            return scalar(like, v);
+        }
+    }
+
+    /** x · v with an engine-owned scalar (use instead of {@code x.mul(Number)}, whose scalar autograd may read freed). */
+    public static NDArray mul(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.mul(s);
+        }
+    }
+
+    /** x ·= v in place with an engine-owned scalar (use instead of {@code x.muli(Number)}); returns x. */
+    public static NDArray muli(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.muli(s);
+        }
+    }
+
+    /** x / v with an engine-owned scalar (use instead of {@code x.div(Number)}). */
+    public static NDArray div(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.div(s);
+        }
+    }
+
+    /** x ^ v with an engine-owned exponent (use instead of {@code x.pow(Number)}). */
+    public static NDArray pow(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.pow(s);
+        }
+    }
+
+    /** max(x, v) elementwise with an engine-owned scalar (use instead of {@code x.maximum(Number)}). */
+    public static NDArray maximum(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.maximum(s);
+        }
+    }
+
+    /** min(x, v) elementwise with an engine-owned scalar (use instead of {@code x.minimum(Number)}). */
+    public static NDArray minimum(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.minimum(s);
+        }
+    }
+
+    /** x mod v with an engine-owned scalar (use instead of {@code x.mod(Number)}). */
+    public static NDArray mod(NDArray x, double v) {
+        try (NDArray s = operand(x, v)) {
+            return x.mod(s);
+        }
+    }
+
+    /**
+     * An engine-owned copy of a tensor made from Java data (by {@code NDManager.create}), closing the argument: DJL's
+     * PyTorch engine wraps Java memory without copying, which autograd may read after the tensor is closed.
+     */
+    public static NDArray owned(NDArray fromJava) {
+        try (NDArray a = fromJava) {
+            return a.duplicate();
+        }
+    }
+
+    /** An engine-owned int64 vector of {@code v} (see {@link #owned}). */
+    public static NDArray create(NDManager m, long[] v) {
+        return owned(m.create(v));
+    }
+
+    /** An engine-owned float32 vector of {@code v} (see {@link #owned}). */
+    public static NDArray create(NDManager m, float[] v) {
+        return owned(m.create(v));
+    }
+
+    /** An engine-owned float64 vector of {@code v} (see {@link #owned}). */
+    public static NDArray create(NDManager m, double[] v) {
+        return owned(m.create(v));
+    }
+
+    /** An engine-owned float32 array of {@code v} with the given shape (see {@link #owned}). */
+    public static NDArray create(NDManager m, float[] v, Shape shape) {
+        return owned(m.create(v, shape));
+    }
+
+    /** An engine-owned float64 array of {@code v} with the given shape (see {@link #owned}). */
+    public static NDArray create(NDManager m, double[] v, Shape shape) {
+        return owned(m.create(v, shape));
+    }
+
+    /** An engine-owned float32 matrix of {@code v} (see {@link #owned}). */
+    public static NDArray create(NDManager m, float[][] v) {
+        return owned(m.create(v));
+    }
+
+    /** An engine-owned float64 matrix of {@code v} (see {@link #owned}). */
+    public static NDArray create(NDManager m, double[][] v) {
+        return owned(m.create(v));
     }
 
     /**
@@ -128,7 +248,7 @@ public final class Ops {
         for (int i = 0; i < r.length; i++) {
             counts[Math.toIntExact(r[i] * n + c[i])] += 1;
         }
-        NDArray host = like.getManager().create(counts, new Shape(m, n));
+        NDArray host = create(like.getManager(), counts, new Shape(m, n));
         NDArray typed = host.toType(like.getDataType(), false);
         if (typed != host) {
             host.close();
@@ -184,8 +304,9 @@ public final class Ops {
              NDArray rr = r.square().sum(new int[] {1}, true).transpose();
              NDArray qr = q.matMul(r.transpose());
              NDArray sum = qq.add(rr);
-             NDArray d = sum.sub(qr.mul(2))) {
-            return d.maximum(0);
+             NDArray qr2 = mul(qr, 2);
+             NDArray d = sum.sub(qr2)) {
+            return maximum(d, 0);
         }
     }
 
@@ -208,7 +329,7 @@ public final class Ops {
         try (NDArray flat = mat.reshape(-1);
              NDArray r = rows.toType(DataType.INT64, true);
              NDArray c = cols.toType(DataType.INT64, true);
-             NDArray rn = r.mul(n);
+             NDArray rn = mul(r, n);
              NDArray idx = rn.add(c)) {
             return flat.get(idx);
         }

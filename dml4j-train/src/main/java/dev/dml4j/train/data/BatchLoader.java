@@ -13,6 +13,7 @@ import java.util.Random;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import dev.dml4j.util.Ops;
 
 /**
  * Turns item positions into {@link Batch}es: reads each image, applies the transform and stacks the results into
@@ -58,8 +59,8 @@ public final class BatchLoader {
     /** A batch still in host memory: pixels [B·C·H·W], its shape and labels. */
     private record Host(float[] pixels, Shape shape, long[] labels) {
         Batch toBatch(NDManager m) {
-            NDArray images = m.create(pixels, shape);
-            NDArray lab = m.create(labels);
+            NDArray images = Ops.create(m, pixels, shape);
+            NDArray lab = Ops.create(m, labels);
             return new Batch(images, lab);
         }
     }

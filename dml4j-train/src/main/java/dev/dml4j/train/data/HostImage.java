@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.dml4j.util.Ops;
 
 /**
  * One image in Java memory: float pixels [C, H, W], row-major per channel, normally in [0, 1] (after
@@ -48,7 +49,7 @@ public record HostImage(float[] pixels, int channels, int height, int width) {
 
     /** The image as a float32 [C, H, W] array in {@code manager}. */
     public NDArray toNDArray(NDManager manager) {
-        return manager.create(pixels, shape());
+        return Ops.create(manager, pixels, shape());
     }
 
     /** The shape [C, H, W]. */

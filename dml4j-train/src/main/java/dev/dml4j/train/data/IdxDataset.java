@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.zip.GZIPInputStream;
 import java.util.zip.GZIPOutputStream;
+import dev.dml4j.util.Ops;
 
 /**
  * Grey images and labels from a pair of IDX files, the format of MNIST, Fashion-MNIST, KMNIST and EMNIST
@@ -227,7 +228,7 @@ public final class IdxDataset implements ImageDataset {
 
     @Override
     public NDArray image(int index, NDManager manager) {
-        return manager.create(floats(index), new Shape(1, rows, cols));
+        return Ops.create(manager, floats(index), new Shape(1, rows, cols));
     }
 
     @Override

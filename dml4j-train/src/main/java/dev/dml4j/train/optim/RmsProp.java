@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import dev.dml4j.util.Checks;
+import dev.dml4j.util.Ops;
 
 /**
  * RMSprop as {@code torch.optim.RMSprop} defines it (the engine has no fused op for it), used by the "reality check"
@@ -55,13 +56,13 @@ public final class RmsProp extends ParameterOptimizer {
     protected void apply(NDArray weight, NDArray grad, State s, float learningRate) {
         try (NDScope scope = new NDScope()) {
             NDArray w = weight.stopGradient();
-            NDArray g = weightDecay == 0 ? grad : grad.add(w.mul(weightDecay));
+            NDArray g = weightDecay == 0 ? grad : grad.add(Ops.mul(w, weightDecay));
             NDArray v = s.arrays[0];
-            v.muli(alpha).addi(g.square().muli(1 - alpha));
+            Ops.muli(v, alpha).addi(Ops.muli(g.square(), 1 - alpha));
             NDArray denom;
             if (centered) {
                 NDArray gAvg = s.arrays[1];
-                gAvg.muli(alpha).addi(g.mul(1 - alpha));
+                Ops.muli(gAvg, alpha).addi(Ops.mul(g, 1 - alpha));
                 denom = v.sub(gAvg.square()).sqrt().addi(epsilon);
             } else {
                 denom = v.sqrt().addi(epsilon);
@@ -69,10 +70,10 @@ public final class RmsProp extends ParameterOptimizer {
             NDArray step = g.div(denom);
             if (momentum > 0) {
                 NDArray buf = s.arrays[s.arrays.length - 1];
-                buf.muli(momentum).addi(step);
+                Ops.muli(buf, momentum).addi(step);
                 step = buf;
             }
-            w.subi(step.mul(learningRate));
+            w.subi(Ops.mul(step, learningRate));
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.dml4j.train.transform;
 
 import ai.djl.ndarray.NDArray;
 import java.util.function.Function;
+import dev.dml4j.util.Ops;
 
 /**
  * Flip evaluation (test-time augmentation): the embedding of an image is the mean of the embeddings of the image
@@ -37,14 +38,14 @@ public final class FlipEvaluation {
                 throw new IllegalArgumentException("the model gave embeddings of shape " + a.getShape()
                         + " for the images but " + b.getShape() + " for their mirrors");
             }
-            mean = sum.div(2);
+            mean = Ops.div(sum, 2);
         }
         if (!normalize) {
             return mean;
         }
         try (NDArray m = mean;
              NDArray norm = m.norm(new int[] {-1}, true);
-             NDArray floor = norm.maximum(1e-12f)) {
+             NDArray floor = Ops.maximum(norm, 1e-12f)) {
             return m.div(floor);
         }
     }

@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.Shape;
 import dev.dml4j.train.data.HostImage;
 import java.util.Arrays;
 import java.util.Random;
+import dev.dml4j.util.Ops;
 
 /** Per-channel standardisation (x − mean[c]) / std[c] (torchvision's {@code Normalize}). */
 public final class Normalize implements Transform {
@@ -55,8 +56,8 @@ public final class Normalize implements Transform {
         checkChannels(ImageChecks.chw(chw, "Normalize")[0]);
         NDManager m = chw.getManager();
         Shape s = new Shape(mean.length, 1, 1);
-        try (NDArray mu = m.create(mean, s).toType(chw.getDataType(), false).toDevice(chw.getDevice(), false);
-             NDArray sd = m.create(std, s).toType(chw.getDataType(), false).toDevice(chw.getDevice(), false);
+        try (NDArray mu = Ops.create(m, mean, s).toType(chw.getDataType(), false).toDevice(chw.getDevice(), false);
+             NDArray sd = Ops.create(m, std, s).toType(chw.getDataType(), false).toDevice(chw.getDevice(), false);
              NDArray centred = chw.sub(mu)) {
             return centred.div(sd);
         }
