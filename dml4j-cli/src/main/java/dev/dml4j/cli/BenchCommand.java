@@ -4,7 +4,8 @@ import picocli.CommandLine.Command;
 
 /** {@code dml4j bench}: speed benchmarks (losses, evaluation). */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Speed benchmarks.",
-        subcommands = {BenchLossesCommand.class, BenchEvalCommand.class})
+        subcommands = {BenchLossesCommand.class, BenchDataCommand.class, BenchEvalCommand.class,
+            BenchIndexCommand.class})
 public final class BenchCommand implements Runnable {
     @Override
     public void run() {
