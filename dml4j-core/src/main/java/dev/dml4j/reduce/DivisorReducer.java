@@ -23,4 +23,23 @@ public class DivisorReducer extends Reducer {
         }
         return term.losses().sum().div(d);
     }
+
+    @Override
+    protected boolean reducesMasked() {
+        return true;
+    }
+
+    @Override
+    protected NDArray reduceMaskedTerm(LossTerm term, NDArray embeddings, NDArray labels) {
+        double d = term.divisor();
+        if (Double.isNaN(d)) {
+            throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does not");
+        }
+        if (d == 0) {
+            return Ops.zeroLoss(embeddings);
+        }
+        try (NDArray sum = maskedSum(term.losses(), term.mask())) {
+            return sum.div(d);
+        }
+    }
 }

@@ -163,14 +163,41 @@ public final class Ops {
         }
     }
 
-    /** Squared Euclidean distances between rows of q [M,D] and r [N,D], as ‖q‖² + ‖r‖² − 2 q·rᵀ clamped at 0. */
+    /**
+     * Squared Euclidean distances between rows of q [M,D] and r [N,D] (r may be q itself), as ‖q‖² + ‖r‖² − 2 q·rᵀ
+     * clamped at 0.
+     */
     public static NDArray squaredEuclidean(NDArray q, NDArray r) {
-        try (NDArray qq = q.square().sum(new int[] {1}, true);
-             NDArray rr = r.square().sum(new int[] {1}, true).transpose();
-             NDArray qr = q.matMul(r.transpose());
-             NDArray sum = qq.add(rr);
-             NDArray d = sum.sub(qr.mul(2))) {
+        try (NDArray d = unclampedSquaredEuclidean(q, r)) {
             return d.maximum(0);
+        }
+    }
+
+    /**
+     * Euclidean distances between rows of q [M,D] and r [N,D] (r may be q itself): the square root of
+     * {@link #squaredEuclidean} with a finite gradient everywhere (0 with zero gradient where the squared distance is
+     * ≤ 0, as {@link #safeSqrt}).
+     */
+    public static NDArray euclidean(NDArray q, NDArray r) {
+        // clamping at 0 is not needed before the mask: entries ≤ 0 give 0 with zero gradient either way
+        try (NDArray d = unclampedSquaredEuclidean(q, r)) {
+            return safeSqrt(d);
+        }
+    }
+
+    /** ‖q‖² + ‖r‖² − (2q)·rᵀ (2q is exact, so this equals ‖q‖² + ‖r‖² − 2 q·rᵀ bit for bit); may be slightly < 0. */
+    private static NDArray unclampedSquaredEuclidean(NDArray q, NDArray r) {
+        try (NDArray qSq = q.square(); NDArray qq = qSq.sum(new int[] {1}, true);
+             NDArray rr = r == q ? qq.transpose() : rowSquaredNorms(r).transpose();
+             NDArray q2 = q.mul(2); NDArray rt = r.transpose(); NDArray qr2 = q2.matMul(rt);
+             NDArray sum = qq.add(rr)) {
+            return sum.sub(qr2);
+        }
+    }
+
+    private static NDArray rowSquaredNorms(NDArray x) {
+        try (NDArray sq = x.square()) {
+            return sq.sum(new int[] {1}, true);
         }
     }
 
@@ -180,10 +207,11 @@ public final class Ops {
      */
     public static NDArray safeSqrt(NDArray x) {
         try (NDArray pos = x.gt(0);
-             NDArray safe = NDArrays.where(pos, x, x.onesLike());
-             NDArray root = safe.sqrt();
-             NDArray mask = pos.toType(x.getDataType(), false)) {
-            return root.mul(mask);
+             NDArray one = scalar(x, 1);
+             NDArray zero = scalar(x, 0);
+             NDArray safe = NDArrays.where(pos, x, one);
+             NDArray root = safe.sqrt()) {
+            return NDArrays.where(pos, root, zero);
         }
     }
 
@@ -255,6 +283,12 @@ public final class Ops {
 
     /** The number of true entries of a boolean array (reads back one value). */
     public static long count(NDArray mask) {
+        if (mask.getDataType() == DataType.BOOLEAN) {
+            // the engine sums booleans as int64 directly: no converted copy of a large mask
+            try (NDArray s = mask.sum()) {
+                return s.getLong();
+            }
+        }
         try (NDArray i = mask.toType(DataType.INT64, true); NDArray s = i.sum()) {
             return s.getLong();
         }
