@@ -65,8 +65,8 @@ public abstract class GenericPairLoss extends MetricLoss {
             if (Ops.count(md[0]) <= 1 && Ops.count(md[1]) <= 1) {
                 return zeroTerms();
             }
-            posMask = md[0].toType(embeddings.getDataType(), false);
-            negMask = md[1].toType(embeddings.getDataType(), false);
+            posMask = md[0];
+            negMask = md[1];
         } else {
             pairs = tuple.toPairs();
             if (pairs.numPos() <= 1 && pairs.numNeg() <= 1) {
@@ -137,18 +137,18 @@ public abstract class GenericPairLoss extends MetricLoss {
     }
 
     /**
-     * A {0,1} mask [m, n] in the floating type of {@code like} with ones at (rows[i], cols[i]), written on the device
-     * (repeated pairs write the same one).
+     * A boolean mask [m, n] on the device of {@code like}, true at (rows[i], cols[i]), written on the device
+     * (repeated pairs write the same value).
      */
     protected static NDArray mask(NDArray rows, NDArray cols, long m, long n, NDArray like) {
         NDManager manager = like.getManager();
-        NDArray empty = manager.zeros(new Shape(m, n), like.getDataType(), like.getDevice());
+        NDArray empty = manager.zeros(new Shape(m, n), DataType.BOOLEAN, like.getDevice());
         if (rows.size() == 0) {
             return empty;
         }
         try (empty; NDArray r = rows.toType(DataType.INT64, true); NDArray rn = r.mul(n);
              NDArray c = cols.toType(DataType.INT64, true); NDArray flat = rn.add(c);
-             NDArray ones = manager.ones(rows.getShape(), like.getDataType(), like.getDevice())) {
+             NDArray ones = manager.ones(rows.getShape(), DataType.BOOLEAN, like.getDevice())) {
             return empty.put(flat, ones);
         }
     }
@@ -205,8 +205,8 @@ public abstract class GenericPairLoss extends MetricLoss {
     }
 
     /**
-     * Matrix-based losses: the full matrix with {0,1} masks (the matrix's floating type) of positive and negative
-     * pairs; {@code pairs} is the mined tuple as pairs, or null when all pairs of the batch are used.
+     * Matrix-based losses: the full matrix with boolean masks of the positive and negative pairs; {@code pairs} is the
+     * mined tuple as pairs, or null when all pairs of the batch are used.
      */
     protected LossTerms computeFromMatrix(NDArray mat, NDArray posMask, NDArray negMask, IndicesTuple.Pairs pairs) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " is pair-based");

@@ -38,7 +38,17 @@ public final class Ops {
 
     /** A scalar of value {@code v} with the data type and device of {@code like}. */
     public static NDArray scalar(NDArray like, double v) {
-        return like.getManager().create(v).toType(like.getDataType(), false).toDevice(like.getDevice(), false);
+        // made in float64 (exact for any double), then cast to like's type; intermediates are closed
+        NDArray v64 = like.getManager().create(v);
+        NDArray typed = v64.toType(like.getDataType(), false);
+        if (typed != v64) {
+            v64.close();
+        }
+        NDArray out = typed.toDevice(like.getDevice(), false);
+        if (out != typed) {
+            typed.close();
+        }
+        return out;
     }
 
     /**
@@ -46,13 +56,22 @@ public final class Ops {
      * x's data type.
      */
     public static NDArray maskedFill(NDArray x, NDArray mask, double value) {
-        // the fill value is made in float64 (exact for any double), then cast: a 0-d float64 would promote a
-        // float32 x to float64 in where()
-        try (NDArray fill64 = x.getManager().full(new Shape(), (float) 0, DataType.FLOAT64).add(value);
-             NDArray fill = fill64.toType(x.getDataType(), true);
-             NDArray fullFill = fill.broadcast(x.getShape());
+        // the fill is a 0-d array of x's type (a 0-d float64 would promote a float32 x to float64 in where()),
+        // expanded (a view) to x's shape, as the engine's where() wants the condition and the first value alike
+        try (NDArray fill = scalar(x, value); NDArray fullFill = fill.broadcast(x.getShape());
              NDArray fullMask = mask.getShape().equals(x.getShape()) ? null : mask.broadcast(x.getShape())) {
             return NDArrays.where(fullMask == null ? mask : fullMask, fullFill, x);
+        }
+    }
+
+    /**
+     * {@code x} where {@code keep} is true, {@code otherwise} elsewhere (keep broadcasts to x; the result keeps x's data
+     * type): {@link #maskedFill} with the mask the other way round, without negating it.
+     */
+    public static NDArray where(NDArray keep, NDArray x, double otherwise) {
+        try (NDArray fill = scalar(x, otherwise);
+             NDArray fullKeep = keep.getShape().equals(x.getShape()) ? null : keep.broadcast(x.getShape())) {
+            return NDArrays.where(fullKeep == null ? keep : fullKeep, x, fill);
         }
     }
 
@@ -63,7 +82,7 @@ public final class Ops {
      */
     public static NDArray logSumExp(NDArray x, NDArray keepMask, boolean addOne, int axis) {
         NDManager m = x.getManager();
-        NDArray in = keepMask == null ? x : maskedFill(x, keepMask.logicalNot(), negInf(x.getDataType()));
+        NDArray in = keepMask == null ? x : where(keepMask, x, negInf(x.getDataType()));
         NDArray withOne = in;
         if (addOne) {
             Shape s = in.getShape();
@@ -132,8 +151,9 @@ public final class Ops {
      */
     public static NDArray maskedRowLogSumExp(NDArray x, NDArray keepMask, double emptyValue) {
         double neg = negInf(x.getDataType());
-        try (NDArray in = maskedFill(x, keepMask.logicalNot(), neg);
-             NDArray mx = in.max(new int[] {1}, true).stopGradient();
+        try (NDArray in = where(keepMask, x, neg);
+             NDArray inMax = in.max(new int[] {1}, true);
+             NDArray mx = inMax.stopGradient();
              NDArray empty = mx.lte(neg / 2);
              NDArray safeMax = maskedFill(mx, empty, 0.0);
              NDArray shifted = in.sub(safeMax);
