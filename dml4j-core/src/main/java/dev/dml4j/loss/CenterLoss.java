@@ -193,7 +193,7 @@ public class CenterLoss extends MetricLoss implements WeightedLoss {
         if (centers.getDataType() == embeddings.getDataType() && centers.getDevice().equals(embeddings.getDevice())) {
             return centers;
         }
-        return centers.toType(embeddings.getDataType(), false).toDevice(embeddings.getDevice(), false);
+        return Ops.castKeepingGradient(centers, embeddings.getDataType()).toDevice(embeddings.getDevice(), false);
     }
 
     /**

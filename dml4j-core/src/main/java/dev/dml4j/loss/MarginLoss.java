@@ -136,7 +136,7 @@ public class MarginLoss extends MetricLoss {
         }
         NDArray b;
         if (learnBeta) {
-            b = beta.toDevice(embeddings.getDevice(), false).toType(embeddings.getDataType(), false);
+            b = Ops.castKeepingGradient(beta.toDevice(embeddings.getDevice(), false), embeddings.getDataType());
             if (numClasses > 0) {
                 b = b.get(labels.get(t.a()).toType(DataType.INT64, false));
             }

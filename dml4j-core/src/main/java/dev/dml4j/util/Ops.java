@@ -36,6 +36,21 @@ public final class Ops {
         }
     }
 
+    /**
+     * {@code x} in floating type {@code type}, keeping the autograd graph: DJL's {@code toType} on the PyTorch engine
+     * returns a copy without gradient history, so a trainable float32 parameter cast for float64 embeddings would get
+     * no gradient. Returns {@code x} itself when it already has that type.
+     */
+    public static NDArray castKeepingGradient(NDArray x, DataType type) {
+        if (x.getDataType() == type) {
+            return x;
+        }
+        // zeros of the target type plus x: type promotion casts inside the graph
+        try (NDArray z = x.getManager().zeros(x.getShape(), type, x.getDevice())) {
+            return z.add(x);
+        }
+    }
+
     /** A scalar of value {@code v} with the data type and device of {@code like}. */
     public static NDArray scalar(NDArray like, double v) {
         // made in float64 (exact for any double), then cast to like's type; intermediates are closed

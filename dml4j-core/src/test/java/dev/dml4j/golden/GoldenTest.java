@@ -30,6 +30,7 @@ class GoldenTest {
         RUNNERS.put("center_loss", new CenterLossRunner());
         RUNNERS.put("range_loss", new RangeLossRunner());
         RUNNERS.put("group_loss", new GroupLossRunner());
+        RUNNERS.put("accuracy", new AccuracyRunner());
     }
 
     private static int passed;

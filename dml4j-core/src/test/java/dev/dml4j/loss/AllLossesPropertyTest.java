@@ -10,17 +10,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
+import dev.dml4j.testing.ClassScan;
 import dev.dml4j.testing.GradCheck;
 import dev.dml4j.util.Components;
-import java.io.IOException;
-import java.lang.reflect.Modifier;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
 
@@ -55,28 +50,8 @@ class AllLossesPropertyTest {
             "NPairsLoss", "uses the first positive pair of each label in pair order",
             "InstanceLoss", "its cross-entropy target is a column position (the label's rank)");
 
-    static List<Class<?>> lossClasses() throws IOException, URISyntaxException {
-        Path dir = Path.of(MetricLoss.class.getProtectionDomain().getCodeSource().getLocation().toURI())
-                .resolve("dev/dml4j/loss");
-        List<Class<?>> out = new ArrayList<>();
-        try (Stream<Path> files = Files.list(dir)) {
-            for (Path f : files.sorted().toList()) {
-                String name = f.getFileName().toString();
-                if (!name.endsWith(".class") || name.contains("$")) {
-                    continue;
-                }
-                try {
-                    Class<?> c = Class.forName("dev.dml4j.loss." + name.substring(0, name.length() - 6));
-                    if (MetricLoss.class.isAssignableFrom(c) && !Modifier.isAbstract(c.getModifiers())
-                            && Modifier.isPublic(c.getModifiers())) {
-                        out.add(c);
-                    }
-                } catch (ClassNotFoundException e) {
-                    throw new IllegalStateException(e);
-                }
-            }
-        }
-        return out;
+    static List<Class<?>> lossClasses() throws Exception {
+        return ClassScan.publicConcreteSubclasses(MetricLoss.class);
     }
 
     static MetricLoss build(Class<?> c) {

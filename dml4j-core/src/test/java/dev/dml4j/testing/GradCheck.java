@@ -23,8 +23,9 @@ public final class GradCheck {
      * @param eps the finite-difference step (1e-6 is a good default in float64)
      * @param rel relative tolerance
      * @param abs absolute tolerance
+     * @return the autograd gradient, flattened row-major (for further assertions)
      */
-    public static void check(Function<NDArray, NDArray> f, double[][] x0, double eps, double rel, double abs) {
+    public static double[] check(Function<NDArray, NDArray> f, double[][] x0, double eps, double rel, double abs) {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = m.create(x0).toType(DataType.FLOAT64, false);
             x.setRequiresGradient(true);
@@ -58,6 +59,7 @@ public final class GradCheck {
             if (nBad > 0) {
                 throw new AssertionError("gradient check failed at " + nBad + " of " + rows * cols + " entries:" + bad);
             }
+            return analytic;
         }
     }
 

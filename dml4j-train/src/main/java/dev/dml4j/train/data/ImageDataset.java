@@ -31,6 +31,16 @@ public interface ImageDataset {
      */
     NDArray image(int index, NDManager manager);
 
+    /**
+     * Item {@code index} in Java memory (same values as {@link #image}); the batch loader's fast path. The default
+     * goes through {@link #image} with a temporary manager; readers override it to skip the engine.
+     */
+    default HostImage hostImage(int index) {
+        try (NDManager m = NDManager.newBaseManager()) {
+            return HostImage.of(image(index, m));
+        }
+    }
+
     /** The number of channels of every image (1 grey, 3 colour). */
     int channels();
 

@@ -42,6 +42,11 @@ public final class SubsetDataset implements ImageDataset {
     }
 
     @Override
+    public HostImage hostImage(int index) {
+        return base.hostImage(indices[index]);
+    }
+
+    @Override
     public int channels() {
         return base.channels();
     }
