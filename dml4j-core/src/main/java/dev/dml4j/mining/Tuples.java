@@ -19,18 +19,15 @@ public final class Tuples {
     public static NDArray[] matchesAndDiffs(NDArray labels, NDArray refLabels) {
         boolean self = refLabels == null || refLabels == labels;
         NDArray ref = self ? labels : refLabels;
-        try (NDArray a = labels.expandDims(1); NDArray b = ref.expandDims(0)) {
-            NDArray diffs = a.neq(b);
-            if (!self) {
-                return new NDArray[] {a.eq(b), diffs};
-            }
-            // same label and not the same row (row ids compared by broadcasting: no N×N identity matrix)
-            try (NDArray same = a.eq(b); NDArray ids = Ops.arange(labels, labels.getShape().get(0));
-                 NDArray rowIds = ids.expandDims(1); NDArray colIds = ids.expandDims(0);
-                 NDArray notSelf = rowIds.neq(colIds)) {
-                return new NDArray[] {same.logicalAnd(notSelf), diffs};
+        NDArray matches = Ops.sameLabel(labels, ref);
+        NDArray diffs = matches.logicalNot();
+        if (self) {
+            int n = (int) labels.getShape().get(0);
+            try (NDArray eye = Ops.eyeMask(labels, n); NDArray notEye = eye.logicalNot(); NDArray m = matches) {
+                matches = m.logicalAnd(notEye);
             }
         }
+        return new NDArray[] {matches, diffs};
     }
 
     /** Every positive pair and every negative pair of the batch (refLabels null: the batch against itself). */
