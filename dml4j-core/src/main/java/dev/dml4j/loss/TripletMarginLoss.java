@@ -111,8 +111,9 @@ public class TripletMarginLoss extends MetricLoss {
             return LossTerms.of(LossTerm.zero());
         }
         NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-        NDArray ap = all.positiveValues(mat).expandDims(2);
-        NDArray an = mat.expandDims(1);
+        NDArray[] d = all.anchorPositiveAndNegative(mat);
+        NDArray ap = d[0];
+        NDArray an = d[1];
         if (swap) {
             // d(p, n) for every positive slot: rows of the matrix at the positives, [M, P, N]
             an = Ops.closer(an, mat.get(all.positives()), distance.isInverted());

@@ -57,9 +57,14 @@ public record AnchorPositives(NDArray positives, NDArray valid, NDArray diffs, l
         }
     }
 
-    /** mat[a, positives[a, s]] for every anchor and slot, [M, P] (with gradient). */
-    public NDArray positiveValues(NDArray mat) {
-        return mat.gather(positives, 1);
+    /**
+     * The anchor-positive and anchor-negative values of a matrix [M, N] as broadcasting blocks (with gradient):
+     * {@code mat[a, positives[a, s]]} as [M, P, 1] and {@code mat[a, n]} as [M, 1, N].
+     */
+    public NDArray[] anchorPositiveAndNegative(NDArray mat) {
+        try (NDArray ap = mat.gather(positives, 1)) {
+            return new NDArray[] {ap.expandDims(2), mat.expandDims(1)};
+        }
     }
 
     /** The index grids (anchor, positive, negative) of the [M, P, N] block, each broadcasting to its shape. */

@@ -54,10 +54,8 @@ public class TripletMarginMiner extends Miner {
         if (all.numTriplets() == 0) {
             return all.triplets(all.tripletMask());
         }
-        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-        NDArray ap = all.positiveValues(mat).expandDims(2);
-        NDArray an = mat.expandDims(1);
-        NDArray m = distance.margin(an, ap);
+        NDArray[] d = all.anchorPositiveAndNegative(distance.pairwise(embeddings, refEmbeddings));
+        NDArray m = distance.margin(d[1], d[0]);
         NDArray keep = switch (type) {
             case EASY -> m.gt(margin);
             case ALL -> m.lte(margin);

@@ -14,14 +14,7 @@ public class DivisorReducer extends Reducer {
 
     @Override
     protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
-        double d = term.divisor();
-        if (Double.isNaN(d)) {
-            throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does not");
-        }
-        if (d == 0) {
-            return Ops.zeroLoss(embeddings);
-        }
-        return term.losses().sum().div(d);
+        return divide(term.losses().sum(), term, embeddings);
     }
 
     @Override
@@ -31,15 +24,18 @@ public class DivisorReducer extends Reducer {
 
     @Override
     protected NDArray reduceMaskedTerm(LossTerm term, NDArray embeddings, NDArray labels) {
-        double d = term.divisor();
-        if (Double.isNaN(d)) {
-            throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does not");
-        }
-        if (d == 0) {
-            return Ops.zeroLoss(embeddings);
-        }
-        try (NDArray sum = maskedSum(term.losses(), term.mask())) {
-            return sum.div(d);
+        return divide(maskedSum(term.losses(), term.mask()), term, embeddings);
+    }
+
+    /** The sum divided by the term's divisor (0 with graph when the divisor is 0); the sum is closed. */
+    private static NDArray divide(NDArray sum, LossTerm term, NDArray embeddings) {
+        try (sum) {
+            double d = term.divisor();
+            if (Double.isNaN(d)) {
+                throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does "
+                        + "not");
+            }
+            return d == 0 ? Ops.zeroLoss(embeddings) : sum.div(d);
         }
     }
 }

@@ -53,11 +53,15 @@ public final class Ops {
 
     /** A scalar of value {@code v} with the data type and device of {@code like}. */
     public static NDArray scalar(NDArray like, double v) {
-        // made in float64 (exact for any double), then cast to like's type; intermediates are closed
-        NDArray v64 = like.getManager().create(v);
-        NDArray typed = v64.toType(like.getDataType(), false);
-        if (typed != v64) {
-            v64.close();
+        // made in float64 (exact for any double), then cast to like's type
+        return likeOf(like.getManager().create(v), like);
+    }
+
+    /** {@code x} (a fresh array, consumed) in the data type and on the device of {@code like}; copies are closed. */
+    private static NDArray likeOf(NDArray x, NDArray like) {
+        NDArray typed = x.toType(like.getDataType(), false);
+        if (typed != x) {
+            x.close();
         }
         NDArray out = typed.toDevice(like.getDevice(), false);
         if (out != typed) {
@@ -147,16 +151,7 @@ public final class Ops {
         for (int i = 0; i < r.length; i++) {
             counts[Math.toIntExact(r[i] * n + c[i])] += 1;
         }
-        NDArray host = like.getManager().create(counts, new Shape(m, n));
-        NDArray typed = host.toType(like.getDataType(), false);
-        if (typed != host) {
-            host.close();
-        }
-        NDArray out = typed.toDevice(like.getDevice(), false);
-        if (out != typed) {
-            typed.close();
-        }
-        return out;
+        return likeOf(like.getManager().create(counts, new Shape(m, n)), like);
     }
 
     /**
