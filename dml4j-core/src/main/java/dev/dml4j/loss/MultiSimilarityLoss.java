@@ -60,8 +60,8 @@ public class MultiSimilarityLoss extends GenericPairLoss {
         double neg = Ops.negInf(mat.getDataType());
         NDArray b = Ops.scalar(mat, base);
         // log(1 + Σ exp(x)) over the kept entries = softplus(masked log-sum-exp); empty rows give softplus(−max) = 0
-        NDArray posLse = Ops.maskedRowLogSumExp(distance.margin(mat, b).mul(alpha), posMask.gt(0), neg);
-        NDArray negLse = Ops.maskedRowLogSumExp(distance.margin(b, mat).mul(beta), negMask.gt(0), neg);
+        NDArray posLse = Ops.maskedRowLogSumExp(distance.margin(mat, b).mul(alpha), posMask, neg);
+        NDArray negLse = Ops.maskedRowLogSumExp(distance.margin(b, mat).mul(beta), negMask, neg);
         NDArray losses = Ops.softplus(posLse).div(alpha).add(Ops.softplus(negLse).div(beta)).reshape(-1);
         return LossTerms.of(LossTerm.element(losses, rowIndices(mat)));
     }
