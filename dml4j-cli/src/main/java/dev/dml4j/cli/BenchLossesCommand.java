@@ -27,13 +27,18 @@ import picocli.CommandLine.Spec;
  * {@code dml4j bench losses}: median forward+backward time of each loss (with its miner where one is named) on a
  * synthetic M-per-class batch: L2-normalised float32 Gaussian embeddings with a fixed seed. Losses are built by
  * reference name, so a case whose class does not exist in this build is skipped silently. Prints
- * {@code <case> <median ms>} per case.
+ * {@code <case> <median ms>} per case. Each case is warmed up for at least {@link #WARMUP_SECONDS} seconds before timing.
  */
 @Command(name = "losses", mixinStandardHelpOptions = true,
         description = "Times forward+backward of each loss (with its miner) and prints '<case> <median ms>'.")
 public final class BenchLossesCommand implements Runnable {
     /** Warm-up repetitions before timing (at least this many; also at least a quarter of --reps). */
     static final int WARMUP = 3;
+    /**
+     * Warm-up time per case, in seconds (default 1): the JVM compiles the engine-call paths only after many calls,
+     * and with a few warm-up steps the first cases were timed partly interpreted (2–3× slower).
+     */
+    static final double WARMUP_SECONDS = 1.0;
 
     @Option(names = "--batch", description = "batch size (default ${DEFAULT-VALUE})", defaultValue = "256")
     int batch;
@@ -136,7 +141,8 @@ public final class BenchLossesCommand implements Runnable {
             Miner miner = c.miner() == null ? null
                     : Components.create(Miner.class, c.miner(), new LinkedHashMap<>(c.minerParams()));
             int warm = Math.max(WARMUP, reps / 4);
-            for (int i = 0; i < warm; i++) {
+            long warmUntil = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+            for (int i = 0; i < warm || System.nanoTime() < warmUntil; i++) {
                 step(loss, miner, x, labels);
             }
             double[] t = new double[reps];
@@ -150,12 +156,15 @@ public final class BenchLossesCommand implements Runnable {
         }
     }
 
-    /** One training step's loss work: mine, forward, backward; every array it makes is closed. */
+    /**
+     * One training step's loss work: mine, forward, backward; every array it makes is closed (the tuple and the loss
+     * value leave the miner's and the loss's own scopes, so they are closed here).
+     */
     private static void step(MetricLoss loss, Miner miner, NDArray x, NDArray labels) {
         try (NDScope scope = new NDScope();
-             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            IndicesTuple t = miner == null ? null : miner.mine(x, labels);
-            NDArray value = loss.forward(x, labels, t);
+             GradientCollector gc = Engine.getInstance().newGradientCollector();
+             IndicesTuple t = miner == null ? null : miner.mine(x, labels);
+             NDArray value = loss.forward(x, labels, t)) {
             Ops.backward(gc, value);
         }
     }

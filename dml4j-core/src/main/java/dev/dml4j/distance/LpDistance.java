@@ -40,8 +40,7 @@ public class LpDistance extends Distance {
     @Override
     protected NDArray computeMatrix(NDArray q, NDArray r) {
         if (p == 2) {
-            NDArray sq = Ops.squaredEuclidean(q, r);
-            return power == 2 ? sq : rootOf(sq);
+            return power == 2 ? Ops.squaredEuclidean(q, r) : Ops.euclidean(q, r);
         }
         try (NDArray qe = q.expandDims(1); NDArray re = r.expandDims(0); NDArray diff = qe.sub(re);
              NDArray a = diff.abs(); NDArray ap = Ops.pow(a, p)) {

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.dml4j.util.Checks;
@@ -22,11 +23,11 @@ import java.util.List;
  * float32 GEMM gives a ranking key (smaller is nearer) — for the Euclidean metrics the full squared distance
  * ‖q‖² + ‖r‖² − 2q·r, fused into the GEMM by appending two columns ([−2q, 1, ‖q‖²]·[r, ‖r‖², 1]); for cosine and
  * dot the negated (normalised) inner product. Each query keeps a running list of its best {@code k + 8} candidates
- * in the JVM (O(Q·k) memory). The first block of each query fills the list with the engine's top-k; every later
- * block is only compared with each query's current worst candidate, and the few entries below it are read back
- * (a full top-k per block costs several times the comparison). When query and reference are the same matrix, only
- * the blocks above the diagonal are computed after the diagonal ones, and each serves both its row block and its
- * column block (half the GEMM work).
+ * in the JVM (O(Q·k) memory). Each block of keys is read in place (a direct view of the engine's memory) and every
+ * entry is compared with its query's current worst candidate; the few that beat it are inserted (an engine top-k
+ * per block measured several times slower). Two threads share the scan. When query and reference are the same
+ * matrix, only the blocks above the diagonal are computed after the diagonal ones, and each serves both its row
+ * block and its column block (half the GEMM work).
  *
  * <p>Exactness: the candidates are then re-ranked with the metric computed in float64 from the original rows, and
  * ties are broken by the smaller reference index. A rounding-error bound on the float32 key proves, per query, that
@@ -39,8 +40,10 @@ public final class ExactKnn {
     public static final int DEFAULT_BLOCK_SIZE = 2048;
     /** Candidates kept per query beyond k, so the exactness proof rarely needs a second pass. */
     static final int EXTRA_CANDIDATES = 8;
-    /** Run length of the minima that let the threshold pass skip most of a block. */
-    static final int GROUP = 32;
+    /** Fewest rows per thread worth splitting a row scan for. */
+    private static final int MIN_SPLIT_ROWS = 64;
+    /** Largest matrix (values) whose GEMM operand is built whole: 2^24 floats = 64 MiB. */
+    static final long OPERAND_CACHE_LIMIT = 1L << 24;
     /** float32 unit round-off. */
     private static final double UNIT_ROUNDOFF = 0x1p-24;
     /** Safety factor on the worst-case rounding bound of the float32 key. */
@@ -132,7 +135,12 @@ public final class ExactKnn {
             return new KnnResult(outIdx, outVal);
         }
         Search s = new Search(m, qs, rs, kEff, metric, excludeSelf, blockSize, outIdx, outVal);
-        s.run();
+        try (NDScope scope = new NDScope()) {
+            // every engine array of the search (some belong to the caller's manager) is closed here
+            s.run();
+        } finally {
+            s.shutdown();
+        }
         return new KnnResult(outIdx, outVal);
     }
 
@@ -153,6 +161,9 @@ public final class ExactKnn {
         private final int[] candIdx;
         private final int[] candCount;
         private double maxRefNorm;
+        private NDArray fullQueryOp;
+        private java.util.concurrent.ExecutorService helper;
+        private NDArray fullReferenceOp;
 
         Search(NDManager m, RowSource qs, RowSource rs, int k, KnnMetric metric, boolean excludeSelf, int bs,
                 long[][] outIdx, float[][] outVal) {
@@ -178,36 +189,49 @@ public final class ExactKnn {
             int nr = rs.count();
             boolean symmetric = qs.sameAs(rs);
             maxRefNorm = maxNorm(rs);
+            // operands of small matrices are built once (many small engine ops per block cost more than the GEMM's
+            // share on a busy machine); large ones block by block
+            if ((long) nq * (dim + 2) <= OPERAND_CACHE_LIMIT) {
+                fullQueryOp = queryOperand(qs.block(m, 0, nq));
+            }
+            if ((long) nr * (dim + 2) <= OPERAND_CACHE_LIMIT) {
+                fullReferenceOp = referenceOperand(rs.block(m, 0, nr));
+            }
             if (symmetric) {
                 // seed every query's candidate list from its own diagonal block, so that the thresholds of the
                 // off-diagonal pass are finite from the start
                 for (int b = 0; b < nq; b += bs) {
                     try (NDScope scope = new NDScope()) {
                         NDArray x = rs.block(m, b, Math.min(nq, b + bs));
-                        offerTopK(queryOperand(x).matMul(referenceOperand(x).transpose()), b, b);
+                        int e = Math.min(nq, b + bs);
+                        offerBelowThreshold(queryOperandBlock(b, e).matMul(referenceOperandBlock(b, e).transpose()),
+                                b, b, false);
                     }
                 }
             }
             for (int qb = 0; qb < nq; qb += bs) {
                 int qe = Math.min(nq, qb + bs);
                 try (NDScope outer = new NDScope()) {
-                    NDArray qOp = queryOperand(qs.block(m, qb, qe));
+                    NDArray qOp = queryOperandBlock(qb, qe);
                     for (int rb = symmetric ? qb + bs : 0; rb < nr; rb += bs) {
                         int re = Math.min(nr, rb + bs);
                         try (NDScope inner = new NDScope()) {
-                            NDArray rOp = referenceOperand(rs.block(m, rb, re));
+                            NDArray rOp = referenceOperandBlock(rb, re);
                             NDArray key = qOp.matMul(rOp.transpose());
                             key.get("0,0").toFloatArray();
-                            if (!symmetric && rb == 0) {
-                                offerTopK(key, qb, rb);
-                            } else {
-                                // in the symmetric case the same keys seen column-wise are those of block rb's queries
-                                offerBelowThreshold(key, qb, rb, symmetric);
-                            }
+                            // in the symmetric case the same keys seen column-wise are those of block rb's queries
+                            offerBelowThreshold(key, qb, rb, symmetric);
                         }
                     }
                     finish(qb, qe, qOp);
                 }
+            }
+        }
+
+        /** Ends the helper thread, if one was started. */
+        void shutdown() {
+            if (helper != null) {
+                helper.shutdownNow();
             }
         }
 
@@ -222,6 +246,18 @@ public final class ExactKnn {
                 }
             }
             return Math.sqrt(best);
+        }
+
+        /** The left operand of query rows [from, to): a view of the whole-matrix operand when there is one. */
+        private NDArray queryOperandBlock(int from, int to) {
+            return fullQueryOp != null ? fullQueryOp.get(new NDIndex("{}:{}", from, to))
+                    : queryOperand(qs.block(m, from, to));
+        }
+
+        /** The right operand of reference rows [from, to). */
+        private NDArray referenceOperandBlock(int from, int to) {
+            return fullReferenceOp != null ? fullReferenceOp.get(new NDIndex("{}:{}", from, to))
+                    : referenceOperand(rs.block(m, from, to));
         }
 
         /** The left GEMM operand: [−2q, 1, ‖q‖²] (Euclidean), −q/‖q‖ (cosine) or −q (dot). */
@@ -253,85 +289,93 @@ public final class ExactKnn {
             return x.div(norm);
         }
 
-        /** Offers the engine's top-{@code kc} of each row of a key block (rows: queries from {@code queryBase}). */
-        private void offerTopK(NDArray key, int queryBase, int refBase) {
-            Shape s = key.getShape();
-            int rows = Math.toIntExact(s.get(0));
-            int kk = Math.min(kc, Math.toIntExact(s.get(1)));
-            float[] v;
-            long[] ix;
-            NDList top = key.topK(kk, 1, false, false);
-            try (top) {
-                v = top.get(0).toFloatArray();
-                ix = top.get(1).toLongArray();
-            }
-            for (int i = 0; i < rows; i++) {
-                int o = i * kk;
-                for (int j = 0; j < kk; j++) {
-                    offer(queryBase + i, v[o + j], refBase + (int) ix[o + j]);
-                }
-            }
-        }
-
         /**
          * Offers the entries of a key block that are at most the current worst candidate of their row's query
          * (and, when {@code columnsToo}, of their column's query). After seeding only a small fraction of a block can
-         * still enter a candidate list, so instead of a full top-k the engine reduces the block to minima over runs
-         * of {@link #GROUP} entries along each axis, and the JVM looks inside only the runs whose minimum passes.
+         * still enter a candidate list, so one pass of comparisons in the JVM over a direct view of the block
+         * replaces a full top-k on the engine (measured several times slower).
          */
         private void offerBelowThreshold(NDArray key, int rowBase, int colBase, boolean columnsToo) {
             Shape s = key.getShape();
             int rows = Math.toIntExact(s.get(0));
             int cols = Math.toIntExact(s.get(1));
-            FloatBuffer a = key.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
-            boolean grouped = rows % GROUP == 0 && cols % GROUP == 0;
-            FloatBuffer rowMin = grouped ? minima(key.reshape(rows, cols / GROUP, GROUP), 2) : null;
-            FloatBuffer colMin = grouped && columnsToo ? minima(key.reshape(rows / GROUP, GROUP, cols), 1) : null;
-            int g = grouped ? GROUP : cols;
-            int groups = cols / g;
-            for (int i = 0; i < rows; i++) {
-                int row = rowBase + i;
-                float rowThr = threshold(row);
-                for (int c = 0; c < groups; c++) {
-                    if (grouped && rowMin.get(i * groups + c) > rowThr) {
-                        continue;
-                    }
-                    int o = i * cols;
-                    for (int j = c * g; j < (c + 1) * g; j++) {
-                        float v = a.get(o + j);
-                        if (v <= rowThr) {
-                            offer(row, v, colBase + j);
-                            rowThr = threshold(row);
-                        }
-                    }
-                }
-            }
-            if (columnsToo) {
-                int rg = grouped ? GROUP : rows;
-                for (int r = 0; r < rows / rg; r++) {
-                    for (int j = 0; j < cols; j++) {
-                        int col = colBase + j;
-                        float colThr = threshold(col);
-                        if (grouped && colMin.get(r * cols + j) > colThr) {
-                            continue;
-                        }
-                        for (int i = r * rg; i < (r + 1) * rg; i++) {
-                            float v = a.get(i * cols + j);
-                            if (v <= colThr) {
-                                offer(col, v, rowBase + i);
-                                colThr = threshold(col);
-                            }
-                        }
-                    }
-                }
-            }
+            // a direct view of the engine's memory (no copy); valid while key is open, i.e. for this call
+            FloatBuffer a = key.toByteBuffer(true).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            scanAll(a, rows, cols, rowBase, colBase, columnsToo);
         }
 
-        /** The minima of a 3-D view along one axis, read back as a flat buffer. */
-        private static FloatBuffer minima(NDArray view, int axis) {
-            try (NDArray mn = view.min(new int[] {axis})) {
-                return mn.toByteBuffer().order(ByteOrder.nativeOrder()).asFloatBuffer();
+        /**
+         * Compares every entry of a key block with its row's current threshold and, when {@code columnsToo}, with
+         * its column's. Two threads take half of the rows each and insert row hits directly (each row is one
+         * query's list); column hits are collected against the thresholds at the start of the block and inserted
+         * afterwards, since both halves touch every column.
+         */
+        private void scanAll(FloatBuffer a, int rows, int cols, int rowBase, int colBase, boolean columnsToo) {
+            float[] colThr = new float[cols];
+            for (int j = 0; j < cols; j++) {
+                colThr[j] = columnsToo ? threshold(colBase + j) : Float.NEGATIVE_INFINITY;
             }
+            if (rows < 2 * MIN_SPLIT_ROWS) {
+                scanRows(a, 0, rows, cols, rowBase, colBase, colThr).apply(this, rowBase, colBase);
+                return;
+            }
+            int half = rows / 2;
+            FloatBuffer view = a.duplicate();
+            java.util.concurrent.Future<ColumnHits> first = helper().submit(
+                    () -> scanRows(view, 0, half, cols, rowBase, colBase, colThr));
+            ColumnHits second = scanRows(a, half, rows, cols, rowBase, colBase, colThr);
+            ColumnHits firstHits;
+            try {
+                firstHits = first.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("k-NN search interrupted", e);
+            } catch (java.util.concurrent.ExecutionException e) {
+                throw new IllegalStateException("k-NN block scan failed: " + e.getCause(), e.getCause());
+            }
+            firstHits.apply(this, rowBase, colBase);
+            second.apply(this, rowBase, colBase);
+        }
+
+        /**
+         * Scans rows [from, to): offers entries at most their row's threshold (row i is query rowBase + i) and
+         * returns the entries at most their column's threshold {@code colThr} (read only).
+         */
+        private ColumnHits scanRows(FloatBuffer a, int from, int to, int cols, int rowBase, int colBase,
+                float[] colThr) {
+            float[] buf = new float[cols];
+            ColumnHits hits = new ColumnHits();
+            for (int i = from; i < to; i++) {
+                a.get(i * cols, buf, 0, cols);
+                int row = rowBase + i;
+                float thr = threshold(row);
+                for (int j = 0; j < cols; j++) {
+                    float v = buf[j];
+                    // one test per entry in the common case (no hit): the fastest form measured for the JIT
+                    if (v <= thr || v <= colThr[j]) {
+                        if (v <= thr) {
+                            offer(row, v, colBase + j);
+                            thr = threshold(row);
+                        }
+                        if (v <= colThr[j]) {
+                            hits.add(i, j, v);
+                        }
+                    }
+                }
+            }
+            return hits;
+        }
+
+        /** The thread that scans columns while the caller scans rows (started on first use, ended by run). */
+        private java.util.concurrent.ExecutorService helper() {
+            if (helper == null) {
+                helper = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                    Thread t = new Thread(r, "dml4j-knn-scan");
+                    t.setDaemon(true);
+                    return t;
+                });
+            }
+            return helper;
         }
 
         /** The worst candidate key of a query (+∞ while its list is not full): only keys ≤ this can enter. */
@@ -372,7 +416,7 @@ public final class ExactKnn {
                     flat[n++] = candIdx[row * kc + j];
                 }
             }
-            double[] rRows = rs.gather(m, flat, n);
+            RowSource.Rows rRows = rs.select(m, flat, n);
             boolean complete = kc >= rs.count();
             List<Integer> redo = new ArrayList<>();
             List<Double> thresholds = new ArrayList<>();
@@ -388,7 +432,7 @@ public final class ExactKnn {
                     if (excludeSelf && idx == row) {
                         continue;
                     }
-                    keys[kept] = exactKey(qRows, qo, rRows, pos * dim);
+                    keys[kept] = exactKey(qRows, qo, rRows.data(), rRows.offsets()[pos]);
                     ids[kept++] = idx;
                 }
                 sortByKeyThenIndex(keys, ids, kept);
@@ -432,7 +476,7 @@ public final class ExactKnn {
                 NDArray tArr = m.create(t, new Shape(f, 1)).toDevice(qOp.getDevice(), false);
                 for (int rb = 0; rb < rs.count(); rb += bs) {
                     try (NDScope inner = new NDScope()) {
-                        NDArray rOp = referenceOperand(rs.block(m, rb, Math.min(rs.count(), rb + bs)));
+                        NDArray rOp = referenceOperandBlock(rb, Math.min(rs.count(), rb + bs));
                         NDArray key = sub.matMul(rOp.transpose());
                         long[] nz = key.lte(tArr).nonzero().toLongArray();
                         for (int p = 0; p < nz.length; p += 2) {
@@ -451,7 +495,7 @@ public final class ExactKnn {
                 int row = rows.get(i);
                 int c = foundCount[i];
                 int[] ids = found.get(i);
-                double[] rRows = rs.gather(m, ids, c);
+                RowSource.Rows rRows = rs.select(m, ids, c);
                 double[] keys = new double[c];
                 int[] kept = new int[c];
                 int n = 0;
@@ -460,7 +504,7 @@ public final class ExactKnn {
                     if (excludeSelf && ids[j] == row) {
                         continue;
                     }
-                    keys[n] = exactKey(qRows, qo, rRows, j * dim);
+                    keys[n] = exactKey(qRows, qo, rRows.data(), rRows.offsets()[j]);
                     kept[n++] = ids[j];
                 }
                 if (n < k) {
@@ -538,6 +582,32 @@ public final class ExactKnn {
                 case DOT -> 2 * qn * maxRefNorm;
             };
             return BOUND_FACTOR * (dim + 3) * UNIT_ROUNDOFF * scale + Double.MIN_NORMAL;
+        }
+    }
+
+    /** Entries of a key block that may enter the list of their column's query: (row, column, key) triples. */
+    private static final class ColumnHits {
+        private int[] rows = new int[64];
+        private int[] cols = new int[64];
+        private float[] keys = new float[64];
+        private int n;
+
+        void add(int row, int col, float key) {
+            if (n == rows.length) {
+                rows = Arrays.copyOf(rows, 2 * n);
+                cols = Arrays.copyOf(cols, 2 * n);
+                keys = Arrays.copyOf(keys, 2 * n);
+            }
+            rows[n] = row;
+            cols[n] = col;
+            keys[n++] = key;
+        }
+
+        /** Offers each hit to its column's query (the final lists do not depend on the order of offers). */
+        void apply(Search s, int rowBase, int colBase) {
+            for (int p = 0; p < n; p++) {
+                s.offer(colBase + cols[p], keys[p], rowBase + rows[p]);
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.dml4j.eval;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.ndarray.types.DataType;
 import java.util.SplittableRandom;
 
@@ -8,10 +10,11 @@ import java.util.SplittableRandom;
  * Lloyd's k-means with k-means++ seeding (Arthur and Vassilvitskii 2007) and several seeded restarts; the run with
  * the lowest inertia (sum of squared distances to the assigned centroid) wins. The assignment step is an exact
  * nearest-centroid search on the engine ({@link ExactKnn}, squared Euclidean, ties to the smaller centroid index);
- * seeding and centroid updates run in float64 in the JVM. An empty cluster is re-seeded with the point farthest from
- * its centroid. Deterministic for a given seed.
+ * centroid updates run in float64 in the JVM. A run stops when no assignment changes or the inertia falls by less
+ * than the tolerance (relative). An empty cluster is re-seeded with the point farthest from its centroid.
+ * Deterministic for a given seed.
  *
- * <p>Cost: seeding is O(N·k·D) in the JVM, each iteration one N × k GEMM.
+ * <p>Cost: seeding is k sequential N × D matrix-vector products on the engine, each iteration one N × k GEMM.
  */
 public final class KMeans {
     /** Default number of restarts. */
@@ -70,30 +73,37 @@ public final class KMeans {
             throw new IllegalArgumentException("numClusters=" + numClusters + " is more than the " + n
                     + " points; use at most one cluster per point");
         }
-        Result best = null;
-        for (int r = 0; r < restarts; r++) {
-            Result res = run(x, new SplittableRandom(seed + 0x9E3779B97F4A7C15L * r));
-            if (best == null || res.inertia() < best.inertia()) {
-                best = res;
-            }
+        int d = x[0].length;
+        float[] flat = new float[n * d];
+        for (int i = 0; i < n; i++) {
+            System.arraycopy(x[i], 0, flat, i * d, d);
         }
-        return best;
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray points = m.create(flat, new Shape(n, d));
+            Result best = null;
+            for (int r = 0; r < restarts; r++) {
+                Result res = run(x, points, new SplittableRandom(seed + 0x9E3779B97F4A7C15L * r));
+                if (best == null || res.inertia() < best.inertia()) {
+                    best = res;
+                }
+            }
+            return best;
+        }
     }
 
-    private Result run(float[][] x, SplittableRandom rnd) {
+    private Result run(float[][] x, NDArray points, SplittableRandom rnd) {
         int n = x.length;
         int d = x[0].length;
-        float[][] centroids = seedPlusPlus(x, rnd);
+        float[][] centroids = seedPlusPlus(x, points, rnd);
         long[] labels = new long[n];
         java.util.Arrays.fill(labels, -1);
         double previous = Double.POSITIVE_INFINITY;
-        double inertia = 0;
         int it = 0;
         while (it < maxIterations) {
             it++;
-            KnnResult nearest = ExactKnn.search(x, centroids, 1, KnnMetric.SQUARED_EUCLIDEAN, false, blockSize);
+            KnnResult nearest = assign(points, centroids);
             boolean changed = false;
-            inertia = 0;
+            double inertia = 0;
             double[][] sums = new double[numClusters][d];
             int[] counts = new int[numClusters];
             int farthest = 0;
@@ -125,14 +135,16 @@ public final class KMeans {
                     centroids[c][j] = (float) (sums[c][j] / counts[c]);
                 }
             }
-            if (!changed || previous - inertia <= tolerance * Math.abs(previous)) {
+            boolean converged = !changed
+                    || (previous != Double.POSITIVE_INFINITY && previous - inertia <= tolerance * previous);
+            previous = inertia;
+            if (converged) {
                 break;
             }
-            previous = inertia;
         }
         // final assignment against the final centroids, so labels and centroids agree
-        KnnResult nearest = ExactKnn.search(x, centroids, 1, KnnMetric.SQUARED_EUCLIDEAN, false, blockSize);
-        inertia = 0;
+        KnnResult nearest = assign(points, centroids);
+        double inertia = 0;
         for (int i = 0; i < n; i++) {
             labels[i] = nearest.indices()[i][0];
             inertia += nearest.distances()[i][0];
@@ -140,23 +152,47 @@ public final class KMeans {
         return new Result(labels, centroids, inertia, it);
     }
 
-    /** k-means++: the first centroid uniformly, each next one with probability ∝ squared distance to the nearest. */
-    private float[][] seedPlusPlus(float[][] x, SplittableRandom rnd) {
+    /** The nearest centroid of every point (exact, ties to the smaller centroid index). */
+    private KnnResult assign(NDArray points, float[][] centroids) {
+        int d = centroids[0].length;
+        float[] flat = new float[centroids.length * d];
+        for (int c = 0; c < centroids.length; c++) {
+            System.arraycopy(centroids[c], 0, flat, c * d, d);
+        }
+        try (NDArray cents = points.getManager().create(flat, new Shape(centroids.length, d))) {
+            return ExactKnn.search(points, cents, 1, KnnMetric.SQUARED_EUCLIDEAN, false, blockSize);
+        }
+    }
+
+    /**
+     * k-means++: the first centroid uniformly, each next one with probability ∝ squared distance to the nearest
+     * chosen centroid. The distances to each new centroid come from one engine matrix-vector product
+     * (‖x‖² − 2x·c + ‖c‖², float32; they only weight the sampling).
+     */
+    private float[][] seedPlusPlus(float[][] x, NDArray points, SplittableRandom rnd) {
         int n = x.length;
         float[][] centroids = new float[numClusters][];
         centroids[0] = x[rnd.nextInt(n)].clone();
         double[] minD2 = new double[n];
         java.util.Arrays.fill(minD2, Double.POSITIVE_INFINITY);
+        float[] sqNorms;
+        try (NDArray sq = points.square(); NDArray s = sq.sum(new int[] {1})) {
+            sqNorms = s.toFloatArray();
+        }
         for (int c = 1; c < numClusters; c++) {
             float[] last = centroids[c - 1];
+            double lastSq = 0;
+            for (float v : last) {
+                lastSq += (double) v * v;
+            }
+            float[] dots;
+            try (NDArray cv = points.getManager().create(last, new Shape(last.length, 1));
+                 NDArray dv = points.matMul(cv)) {
+                dots = dv.toFloatArray();
+            }
             double total = 0;
             for (int i = 0; i < n; i++) {
-                float[] xi = x[i];
-                double s = 0;
-                for (int j = 0; j < xi.length; j++) {
-                    double diff = xi[j] - last[j];
-                    s += diff * diff;
-                }
+                double s = Math.max(0, sqNorms[i] - 2.0 * dots[i] + lastSq);
                 if (s < minD2[i]) {
                     minD2[i] = s;
                 }

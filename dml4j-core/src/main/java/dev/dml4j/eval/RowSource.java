@@ -26,7 +26,43 @@ abstract class RowSource {
     /** Rows [from, to) as row-major float64 values. */
     abstract double[] rows(int from, int to);
 
-    /** Rows idx[0..n) as row-major float64 values. */
+    /** Largest matrix (values) copied to the JVM whole as float64: 2^25 doubles = 256 MiB. */
+    static final long CACHE_LIMIT = 1L << 25;
+
+    private double[] cache;
+
+    /** Some rows in float64: row i of the selection starts at {@code data[offsets[i]]}. */
+    record Rows(double[] data, int[] offsets) {
+    }
+
+    /**
+     * Rows idx[0..n) in float64. When the whole matrix fits in {@link #CACHE_LIMIT} values it is copied to the JVM
+     * once and the rows are read in place; otherwise they are gathered per call.
+     */
+    final Rows select(NDManager m, int[] idx, int n) {
+        int d = dim();
+        if (cache == null && (long) count() * d <= CACHE_LIMIT) {
+            cache = new double[count() * d];
+            int step = Math.max(1, (1 << 20) / Math.max(d, 1));
+            for (int b = 0; b < count(); b += step) {
+                int e = Math.min(count(), b + step);
+                System.arraycopy(rows(b, e), 0, cache, b * d, (e - b) * d);
+            }
+        }
+        int[] offsets = new int[n];
+        if (cache != null) {
+            for (int i = 0; i < n; i++) {
+                offsets[i] = idx[i] * d;
+            }
+            return new Rows(cache, offsets);
+        }
+        for (int i = 0; i < n; i++) {
+            offsets[i] = i * d;
+        }
+        return new Rows(gather(m, idx, n), offsets);
+    }
+
+    /** Rows idx[0..n) as row-major float64 values (a new array). */
     abstract double[] gather(NDManager m, int[] idx, int n);
 
     /** Whether both sources read the same matrix (query = reference: the symmetric path applies). */
@@ -59,16 +95,9 @@ abstract class RowSource {
         return new Java(x);
     }
 
-    /**
-     * An engine array read block by block. Rows for re-ranking come from a float64 copy in the JVM when the whole
-     * matrix fits in {@link #CACHE_LIMIT} values (one transfer instead of one gather per block), else from a gather
-     * on the engine per call.
-     */
+    /** An engine array read block by block. */
     private static final class Engine extends RowSource {
-        /** Largest matrix (values) copied to the JVM whole: 2^25 doubles = 256 MiB. */
-        static final long CACHE_LIMIT = 1L << 25;
         private final NDArray x;
-        private double[] cache;
 
         Engine(NDArray x) {
             this.x = x;
@@ -107,22 +136,6 @@ abstract class RowSource {
         double[] gather(NDManager m, int[] idx, int n) {
             if (n == 0) {
                 return new double[0];
-            }
-            int d = dim();
-            if (cache == null && (long) count() * d <= CACHE_LIMIT) {
-                cache = new double[count() * d];
-                int step = Math.max(1, (1 << 20) / Math.max(d, 1));
-                for (int b = 0; b < count(); b += step) {
-                    int e = Math.min(count(), b + step);
-                    System.arraycopy(rows(b, e), 0, cache, b * d, (e - b) * d);
-                }
-            }
-            if (cache != null) {
-                double[] out = new double[n * d];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(cache, idx[i] * d, out, i * d, d);
-                }
-                return out;
             }
             long[] l = new long[n];
             for (int i = 0; i < n; i++) {

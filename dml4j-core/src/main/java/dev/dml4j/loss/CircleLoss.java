@@ -68,8 +68,8 @@ public class CircleLoss extends GenericPairLoss {
         NDArray logitP = Ops.mul(alphaP.mul(mat.sub(1 - m)), -gamma);
         NDArray logitN = Ops.mul(alphaN.mul(mat.sub(m)), gamma);
         // rows without positives (or negatives) give −max, so the sum is ≤ −max and softplus gives exactly 0
-        NDArray lseP = Ops.maskedRowLogSumExp(logitP, posMask.gt(0), neg);
-        NDArray lseN = Ops.maskedRowLogSumExp(logitN, negMask.gt(0), neg);
+        NDArray lseP = Ops.maskedRowLogSumExp(logitP, posMask, neg);
+        NDArray lseN = Ops.maskedRowLogSumExp(logitN, negMask, neg);
         NDArray losses = Ops.softplus(lseP.add(lseN)).reshape(-1);
         return LossTerms.of(LossTerm.element(losses, rowIndices(mat)));
     }

@@ -3,11 +3,7 @@ package dev.dml4j.loss;
 import ai.djl.ndarray.NDArray;
 import dev.dml4j.distance.Distance;
 import dev.dml4j.distance.LpDistance;
-import dev.dml4j.mining.IndicesTuple;
 import dev.dml4j.reduce.AvgNonZeroReducer;
-import dev.dml4j.reduce.LossTerm;
-import dev.dml4j.reduce.LossTerms;
-import dev.dml4j.reduce.ReductionType;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
@@ -61,14 +57,19 @@ public class ContrastiveLoss extends GenericPairLoss {
     }
 
     @Override
-    protected LossTerms computeFromPairs(NDArray pos, NDArray neg, IndicesTuple.Pairs pairs) {
-        LossTerms t = new LossTerms();
-        t.put("pos_loss", pos == null ? LossTerm.zero()
-                : new LossTerm(Ops.relu(distance.margin(pos, Ops.scalar(pos, posMargin))),
-                        new NDArray[] {pairs.a1(), pairs.p()}, ReductionType.POS_PAIR));
-        t.put("neg_loss", neg == null ? LossTerm.zero()
-                : new LossTerm(Ops.relu(distance.margin(Ops.scalar(neg, negMargin), neg)),
-                        new NDArray[] {pairs.a2(), pairs.n()}, ReductionType.NEG_PAIR));
-        return t;
+    protected boolean isElementwise() {
+        return true;
+    }
+
+    /** [d − m<sub>pos</sub>]<sub>+</sub> (reversed for similarities). */
+    @Override
+    protected NDArray positiveLoss(NDArray pos) {
+        return Ops.relu(distance.margin(pos, Ops.scalar(pos, posMargin)));
+    }
+
+    /** [m<sub>neg</sub> − d]<sub>+</sub> (reversed for similarities). */
+    @Override
+    protected NDArray negativeLoss(NDArray neg) {
+        return Ops.relu(distance.margin(Ops.scalar(neg, negMargin), neg));
     }
 }

@@ -88,7 +88,7 @@ public class FastAPLoss extends MetricLoss {
         NDArray mids = Ops.create(m, nodes, new Shape(1, numBins + 1, 1)).toType(type, false)
                 .toDevice(embeddings.getDevice(), false);
         NDArray scaled = Ops.div(dist, delta).reshape(n, 1, n);
-        NDArray pulse = Ops.relu(scaled.sub(mids).abs().neg().add(1));
+        NDArray pulse = Ops.relu(Ops.scalar(scaled, 1).sub(scaled.sub(mids).abs()));
         NDArray masks = NDArrays.stack(new NDList(posMask, notEye), 2);
         NDArray hist = pulse.matMul(masks);
         NDArray posHist = hist.get(":, :, 0");

@@ -50,8 +50,8 @@ public class GeneralizedLiftedStructureLoss extends GenericPairLoss {
 
     @Override
     protected LossTerms computeFromMatrix(NDArray mat, NDArray posMask, NDArray negMask, IndicesTuple.Pairs pairs) {
-        NDArray posLse = Ops.maskedRowLogSumExp(distance.margin(mat, Ops.scalar(mat, posMargin)), posMask.gt(0), 0);
-        NDArray negLse = Ops.maskedRowLogSumExp(distance.margin(Ops.scalar(mat, negMargin), mat), negMask.gt(0), 0);
+        NDArray posLse = Ops.maskedRowLogSumExp(distance.margin(mat, Ops.scalar(mat, posMargin)), posMask, 0);
+        NDArray negLse = Ops.maskedRowLogSumExp(distance.margin(Ops.scalar(mat, negMargin), mat), negMask, 0);
         NDArray losses = Ops.relu(posLse.add(negLse)).reshape(-1);
         return LossTerms.of(LossTerm.element(losses, rowIndices(mat)));
     }

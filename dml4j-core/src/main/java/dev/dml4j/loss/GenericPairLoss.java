@@ -1,11 +1,15 @@
 package dev.dml4j.loss;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import dev.dml4j.distance.Distance;
 import dev.dml4j.mining.IndicesTuple;
 import dev.dml4j.mining.Tuples;
 import dev.dml4j.reduce.LossTerm;
 import dev.dml4j.reduce.LossTerms;
+import dev.dml4j.reduce.ReductionType;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Ops;
 
@@ -34,6 +38,9 @@ public abstract class GenericPairLoss extends MetricLoss {
         if (matrixBased) {
             return matrixLoss(embeddings, labels, tuple, refEmbeddings, refLabels);
         }
+        if (tuple == null && isElementwise()) {
+            return elementwiseOnMatrix(embeddings, labels, refEmbeddings, refLabels);
+        }
         IndicesTuple.Pairs pairs = tuple == null ? Tuples.allPairs(labels, refLabels) : tuple.toPairs();
         if (pairs.numPos() <= 1 && pairs.numNeg() <= 1) {
             return zeroTerms();
@@ -58,8 +65,8 @@ public abstract class GenericPairLoss extends MetricLoss {
             if (Ops.count(md[0]) <= 1 && Ops.count(md[1]) <= 1) {
                 return zeroTerms();
             }
-            posMask = md[0].toType(embeddings.getDataType(), false);
-            negMask = md[1].toType(embeddings.getDataType(), false);
+            posMask = md[0];
+            negMask = md[1];
         } else {
             pairs = tuple.toPairs();
             if (pairs.numPos() <= 1 && pairs.numNeg() <= 1) {
@@ -70,6 +77,49 @@ public abstract class GenericPairLoss extends MetricLoss {
         }
         NDArray mat = distance.pairwise(embeddings, refEmbeddings);
         return computeFromMatrix(mat, posMask, negMask, pairs);
+    }
+
+    /**
+     * All pairs of an elementwise loss without listing them: {@link #positiveLoss} and {@link #negativeLoss} of the
+     * whole matrix, as masked terms over the label masks (each pair of the batch once, as in the pair lists).
+     */
+    private LossTerms elementwiseOnMatrix(NDArray embeddings, NDArray labels, NDArray refEmbeddings,
+            NDArray refLabels) {
+        NDArray[] md = Tuples.matchesAndDiffs(labels, refLabels);
+        long numPos = Ops.count(md[0]);
+        long numNeg = Ops.count(md[1]);
+        if (numPos <= 1 && numNeg <= 1) {
+            return zeroTerms();
+        }
+        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
+        long m = mat.getShape().get(0);
+        long n = mat.getShape().get(1);
+        NDArray[] grid = {Ops.arange(mat, m).reshape(m, 1), Ops.arange(mat, n).reshape(1, n)};
+        LossTerms t = new LossTerms();
+        t.put("pos_loss", numPos == 0 ? LossTerm.zero()
+                : LossTerm.masked(positiveLoss(mat), md[0], grid, ReductionType.POS_PAIR));
+        t.put("neg_loss", numNeg == 0 ? LossTerm.zero()
+                : LossTerm.masked(negativeLoss(mat), md[1], grid, ReductionType.NEG_PAIR));
+        return t;
+    }
+
+    /**
+     * Whether the loss of a pair depends on that pair's value alone ({@link #positiveLoss}, {@link #negativeLoss});
+     * such losses have sub-losses {@code pos_loss} and {@code neg_loss}, and without a tuple they are computed on the
+     * whole matrix with masks (default false).
+     */
+    protected boolean isElementwise() {
+        return false;
+    }
+
+    /** Elementwise losses: the loss of positive pairs with these values (any shape, entry by entry). */
+    protected NDArray positiveLoss(NDArray values) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is not elementwise");
+    }
+
+    /** Elementwise losses: the loss of negative pairs with these values (any shape, entry by entry). */
+    protected NDArray negativeLoss(NDArray values) {
+        throw new UnsupportedOperationException(getClass().getSimpleName() + " is not elementwise");
     }
 
     /** The terms of a batch with nothing to learn: one zero term per sub-loss name. */
@@ -86,10 +136,20 @@ public abstract class GenericPairLoss extends MetricLoss {
         return new String[] {"loss"};
     }
 
-    /** A {0,1} mask [m, n] in the floating type of {@code like} with ones at (rows[i], cols[i]). */
+    /**
+     * A boolean mask [m, n] on the device of {@code like}, true at (rows[i], cols[i]), written on the device
+     * (repeated pairs write the same value).
+     */
     protected static NDArray mask(NDArray rows, NDArray cols, long m, long n, NDArray like) {
-        try (NDArray counts = Ops.pairCounts(rows, cols, m, n, like); NDArray any = counts.gt(0)) {
-            return any.toType(like.getDataType(), false);
+        NDManager manager = like.getManager();
+        NDArray empty = manager.zeros(new Shape(m, n), DataType.BOOLEAN, like.getDevice());
+        if (rows.size() == 0) {
+            return empty;
+        }
+        try (empty; NDArray r = rows.toType(DataType.INT64, true); NDArray rn = Ops.mul(r, n);
+             NDArray c = cols.toType(DataType.INT64, true); NDArray flat = rn.add(c);
+             NDArray ones = manager.ones(rows.getShape(), DataType.BOOLEAN, like.getDevice())) {
+            return empty.put(flat, ones);
         }
     }
 
@@ -128,14 +188,25 @@ public abstract class GenericPairLoss extends MetricLoss {
         return computeFromPairs(pos, neg, pairs);
     }
 
-    /** Pair-based losses: {@code pos}/{@code neg} are the picked values (null when there are none). */
+    /**
+     * Pair-based losses: {@code pos}/{@code neg} are the picked values (null when there are none). The default serves
+     * elementwise losses: {@code pos_loss} and {@code neg_loss} from {@link #positiveLoss} and {@link #negativeLoss}.
+     */
     protected LossTerms computeFromPairs(NDArray pos, NDArray neg, IndicesTuple.Pairs pairs) {
-        throw new UnsupportedOperationException(getClass().getSimpleName() + " is matrix-based");
+        if (!isElementwise()) {
+            throw new UnsupportedOperationException(getClass().getSimpleName() + " is matrix-based");
+        }
+        LossTerms t = new LossTerms();
+        t.put("pos_loss", pos == null ? LossTerm.zero()
+                : new LossTerm(positiveLoss(pos), new NDArray[] {pairs.a1(), pairs.p()}, ReductionType.POS_PAIR));
+        t.put("neg_loss", neg == null ? LossTerm.zero()
+                : new LossTerm(negativeLoss(neg), new NDArray[] {pairs.a2(), pairs.n()}, ReductionType.NEG_PAIR));
+        return t;
     }
 
     /**
-     * Matrix-based losses: the full matrix with {0,1} masks (the matrix's floating type) of positive and negative
-     * pairs; {@code pairs} is the mined tuple as pairs, or null when all pairs of the batch are used.
+     * Matrix-based losses: the full matrix with boolean masks of the positive and negative pairs; {@code pairs} is the
+     * mined tuple as pairs, or null when all pairs of the batch are used.
      */
     protected LossTerms computeFromMatrix(NDArray mat, NDArray posMask, NDArray negMask, IndicesTuple.Pairs pairs) {
         throw new UnsupportedOperationException(getClass().getSimpleName() + " is pair-based");

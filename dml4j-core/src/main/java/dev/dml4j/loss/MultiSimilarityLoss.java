@@ -60,8 +60,8 @@ public class MultiSimilarityLoss extends GenericPairLoss {
         double neg = Ops.negInf(mat.getDataType());
         NDArray b = Ops.scalar(mat, base);
         // log(1 + Σ exp(x)) over the kept entries = softplus(masked log-sum-exp); empty rows give softplus(−max) = 0
-        NDArray posLse = Ops.maskedRowLogSumExp(Ops.mul(distance.margin(mat, b), alpha), posMask.gt(0), neg);
-        NDArray negLse = Ops.maskedRowLogSumExp(Ops.mul(distance.margin(b, mat), beta), negMask.gt(0), neg);
+        NDArray posLse = Ops.maskedRowLogSumExp(Ops.mul(distance.margin(mat, b), alpha), posMask, neg);
+        NDArray negLse = Ops.maskedRowLogSumExp(Ops.mul(distance.margin(b, mat), beta), negMask, neg);
         NDArray losses = Ops.div(Ops.softplus(posLse), alpha).add(Ops.div(Ops.softplus(negLse), beta)).reshape(-1);
         return LossTerms.of(LossTerm.element(losses, rowIndices(mat)));
     }

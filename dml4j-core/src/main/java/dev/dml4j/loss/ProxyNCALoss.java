@@ -9,6 +9,7 @@ import dev.dml4j.reduce.LossTerm;
 import dev.dml4j.reduce.LossTerms;
 import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Checks;
+import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
 import dev.dml4j.util.Ops;
 
@@ -71,6 +72,10 @@ public class ProxyNCALoss extends WeightedMetricLoss {
         }
         NDArray idx = embeddings.getManager().arange(0, n, 1, DataType.INT64, embeddings.getDevice());
         NDArray keep = logProb.exp().neq(0);
+        if (Ops.count(keep) == n) {
+            // the usual case: nothing underflowed, no selection needed
+            return LossTerms.of(LossTerm.element(losses, idx));
+        }
         return LossTerms.of(LossTerm.element(losses.get(keep), idx.get(keep)));
     }
 }

@@ -82,19 +82,25 @@ public class SoftTripleLoss extends WeightedMetricLoss {
     /** The class similarities S [N, C] (before λ and the margin). */
     @Override
     protected NDArray computeLogits(NDArray embeddings, NDArray w) {
-        NDArray sim = distance.pairwise(embeddings, w).reshape(-1, numClasses, centersPerClass);
+        int k = centersPerClass;
+        // the centers of a class on the middle axis ([N, K, C], rows reordered to k·C + c): the engine's softmax over
+        // a short last axis (K) is many times slower than over a middle axis, where it runs across the C classes
+        NDArray byCenter = w.reshape(numClasses, k, -1).transpose(1, 0, 2).reshape(k * numClasses, -1);
+        NDArray sim = distance.pairwise(embeddings, byCenter).reshape(-1, k, numClasses);
         NDArray z = Ops.div(sim, gamma);
         if (!allActive()) {
             float[] bias = new float[active.length];
-            for (int i = 0; i < bias.length; i++) {
-                bias[i] = active[i] ? 0 : (float) (Ops.negInf(DataType.FLOAT32) / 4);
+            for (int c = 0; c < numClasses; c++) {
+                for (int j = 0; j < k; j++) {
+                    bias[j * numClasses + c] = active[c * k + j] ? 0 : (float) (Ops.negInf(DataType.FLOAT32) / 4);
+                }
             }
             NDArray b = Ops.create(embeddings.getManager(), bias).toType(sim.getDataType(), false)
-                    .toDevice(sim.getDevice(), false).reshape(1, numClasses, centersPerClass);
+                    .toDevice(sim.getDevice(), false).reshape(1, k, numClasses);
             z = z.add(b);
         }
-        NDArray prob = z.softmax(2);
-        return prob.mul(sim).sum(new int[] {2});
+        NDArray prob = z.softmax(1);
+        return prob.mul(sim).sum(new int[] {1});
     }
 
     @Override

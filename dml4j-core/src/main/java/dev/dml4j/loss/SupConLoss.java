@@ -55,16 +55,17 @@ public class SupConLoss extends GenericPairLoss {
 
     @Override
     protected LossTerms computeFromMatrix(NDArray mat, NDArray posMask, NDArray negMask, IndicesTuple.Pairs pairs) {
-        NDArray pos = posMask.gt(0);
-        NDArray negs = negMask.gt(0);
+        NDArray pos = posMask;
+        NDArray negs = negMask;
         if (Ops.count(pos) == 0 || Ops.count(negs) == 0) {
             return zeroTerms();
         }
         NDArray logits = Ops.div((distance.isInverted() ? mat : mat.neg()), temperature);
         NDArray denominator = Ops.maskedRowLogSumExp(logits, pos.logicalOr(negs), 0);
         NDArray logProb = logits.sub(denominator);
-        NDArray numPos = posMask.sum(new int[] {1}).add(Ops.smallVal(mat.getDataType()));
-        NDArray meanLogProbPos = posMask.mul(logProb).sum(new int[] {1}).div(numPos);
+        NDArray posWeight = Ops.asFloat(posMask, mat);
+        NDArray numPos = posWeight.sum(new int[] {1}).add(Ops.smallVal(mat.getDataType()));
+        NDArray meanLogProbPos = posWeight.mul(logProb).sum(new int[] {1}).div(numPos);
         return LossTerms.of(LossTerm.element(meanLogProbPos.neg(), rowIndices(mat)));
     }
 }

@@ -3,6 +3,7 @@ package dev.dml4j.loss;
 import ai.djl.ndarray.NDArray;
 import dev.dml4j.distance.Distance;
 import dev.dml4j.distance.LpDistance;
+import dev.dml4j.mining.AnchorPositives;
 import dev.dml4j.mining.IndicesTuple;
 import dev.dml4j.mining.Tuples;
 import dev.dml4j.reduce.AvgNonZeroReducer;
@@ -81,14 +82,11 @@ public class TripletMarginLoss extends MetricLoss {
     @Override
     protected LossTerms computeLoss(NDArray embeddings, NDArray labels, IndicesTuple tuple, NDArray refEmbeddings,
             NDArray refLabels) {
-        IndicesTuple.Triplets t;
-        if (tuple != null) {
-            t = tuple.toTriplets();
-        } else if (tripletsPerAnchor == ALL) {
-            t = Tuples.allTriplets(labels, refLabels);
-        } else {
-            t = Tuples.randomTriplets(labels, refLabels, tripletsPerAnchor, rng);
+        if (tuple == null && tripletsPerAnchor == ALL) {
+            return allTriplets(embeddings, labels, refEmbeddings, refLabels);
         }
+        IndicesTuple.Triplets t = tuple != null ? tuple.toTriplets()
+                : Tuples.randomTriplets(labels, refLabels, tripletsPerAnchor, rng);
         if (t.count() == 0) {
             return LossTerms.of(LossTerm.zero());
         }
@@ -99,8 +97,34 @@ public class TripletMarginLoss extends MetricLoss {
             NDArray pn = Ops.pick(mat, t.p(), t.n());
             an = Ops.closer(an, pn, distance.isInverted());
         }
+        return LossTerms.of(new LossTerm(tripletLoss(ap, an), new NDArray[] {t.a(), t.p(), t.n()},
+                ReductionType.TRIPLET));
+    }
+
+    /**
+     * Every triplet of the batch as a masked [M, P, N] term (anchor × positive slot × negative, see
+     * {@link AnchorPositives}): the same losses as the list of all triplets, without building it.
+     */
+    private LossTerms allTriplets(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
+        AnchorPositives all = AnchorPositives.of(labels, refLabels);
+        if (all.numTriplets() == 0) {
+            return LossTerms.of(LossTerm.zero());
+        }
+        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
+        NDArray[] d = all.anchorPositiveAndNegative(mat);
+        NDArray ap = d[0];
+        NDArray an = d[1];
+        if (swap) {
+            // d(p, n) for every positive slot: rows of the matrix at the positives, [M, P, N]
+            an = Ops.closer(an, mat.get(all.positives()), distance.isInverted());
+        }
+        return LossTerms.of(LossTerm.masked(tripletLoss(ap, an), all.tripletMask(), all.indexGrids(),
+                ReductionType.TRIPLET));
+    }
+
+    /** [d(a,p) − d(a,n) + margin]<sub>+</sub> (softplus when smooth), entry by entry (broadcasting). */
+    private NDArray tripletLoss(NDArray ap, NDArray an) {
         NDArray violation = distance.margin(ap, an).add(margin);
-        NDArray losses = smoothLoss ? Ops.softplus(violation) : Ops.relu(violation);
-        return LossTerms.of(new LossTerm(losses, new NDArray[] {t.a(), t.p(), t.n()}, ReductionType.TRIPLET));
+        return smoothLoss ? Ops.softplus(violation) : Ops.relu(violation);
     }
 }

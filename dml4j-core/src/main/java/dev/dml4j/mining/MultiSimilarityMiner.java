@@ -53,18 +53,16 @@ public class MultiSimilarityMiner extends Miner {
         // the hardest negative and the hardest positive of every row; rows without one get a bound nothing passes
         NDArray keepPos;
         NDArray keepNeg;
-        try (NDArray notNeg = diffs.logicalNot(); NDArray notPos = matches.logicalNot()) {
-            if (inv) {
-                NDArray hardestNeg = Ops.maskedFill(mat, notNeg, -big).max(new int[] {1}, true);
-                NDArray hardestPos = Ops.maskedFill(mat, notPos, big).min(new int[] {1}, true);
-                keepPos = matches.logicalAnd(mat.sub(epsilon).lt(hardestNeg));
-                keepNeg = diffs.logicalAnd(mat.add(epsilon).gt(hardestPos));
-            } else {
-                NDArray hardestNeg = Ops.maskedFill(mat, notNeg, big).min(new int[] {1}, true);
-                NDArray hardestPos = Ops.maskedFill(mat, notPos, -big).max(new int[] {1}, true);
-                keepPos = matches.logicalAnd(mat.add(epsilon).gt(hardestNeg));
-                keepNeg = diffs.logicalAnd(mat.sub(epsilon).lt(hardestPos));
-            }
+        if (inv) {
+            NDArray hardestNeg = Ops.where(diffs, mat, -big).max(new int[] {1}, true);
+            NDArray hardestPos = Ops.where(matches, mat, big).min(new int[] {1}, true);
+            keepPos = matches.logicalAnd(mat.sub(epsilon).lt(hardestNeg));
+            keepNeg = diffs.logicalAnd(mat.add(epsilon).gt(hardestPos));
+        } else {
+            NDArray hardestNeg = Ops.where(diffs, mat, big).min(new int[] {1}, true);
+            NDArray hardestPos = Ops.where(matches, mat, -big).max(new int[] {1}, true);
+            keepPos = matches.logicalAnd(mat.add(epsilon).gt(hardestNeg));
+            keepNeg = diffs.logicalAnd(mat.sub(epsilon).lt(hardestPos));
         }
         return MinedPairs.fromMasks(keepPos, keepNeg);
     }

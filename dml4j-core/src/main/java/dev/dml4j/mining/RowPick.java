@@ -26,7 +26,7 @@ record RowPick(NDArray values, NDArray indices, NDArray keep) {
 
     /** The minimum per row over the masked entries (others read as the largest finite value). */
     static RowPick min(NDArray mat, NDArray mask) {
-        try (NDArray out = mask.logicalNot(); NDArray filled = Ops.maskedFill(mat, out, Ops.posInf(mat.getDataType()))) {
+        try (NDArray filled = Ops.where(mask, mat, Ops.posInf(mat.getDataType()))) {
             return new RowPick(filled.min(new int[] {1}), filled.argMin(1), anyPerRow(mask));
         }
     }

@@ -3,7 +3,6 @@ package dev.dml4j.mining;
 import ai.djl.ndarray.NDArray;
 import dev.dml4j.distance.Distance;
 import dev.dml4j.util.Checks;
-import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
 import java.util.Locale;
 
@@ -48,22 +47,21 @@ public class TripletMarginMiner extends Miner {
                 dev.dml4j.util.Components.optional(Distance.class, params, "distance"));
     }
 
+    /** Works on the [M, P, N] block of all triplets (see {@link AnchorPositives}), listing only the kept ones. */
     @Override
     protected IndicesTuple doMine(NDArray embeddings, NDArray labels, NDArray refEmbeddings, NDArray refLabels) {
-        IndicesTuple.Triplets all = Tuples.allTriplets(labels, refLabels);
-        if (all.count() == 0) {
-            return all;
+        AnchorPositives all = AnchorPositives.of(labels, refLabels);
+        if (all.numTriplets() == 0) {
+            return all.triplets(all.tripletMask());
         }
-        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-        NDArray ap = Ops.pick(mat, all.a(), all.p());
-        NDArray an = Ops.pick(mat, all.a(), all.n());
-        NDArray m = distance.margin(an, ap);
+        NDArray[] d = all.anchorPositiveAndNegative(distance.pairwise(embeddings, refEmbeddings));
+        NDArray m = distance.margin(d[1], d[0]);
         NDArray keep = switch (type) {
             case EASY -> m.gt(margin);
             case ALL -> m.lte(margin);
             case HARD -> m.lte(margin).logicalAnd(m.lte(0));
             case SEMIHARD -> m.lte(margin).logicalAnd(m.gt(0));
         };
-        return new IndicesTuple.Triplets(all.a().get(keep), all.p().get(keep), all.n().get(keep));
+        return all.triplets(keep.logicalAnd(all.tripletMask()));
     }
 }

@@ -41,11 +41,8 @@ public final class Tuples {
 
     /** Every triplet (a, p, n) of the batch, in row-major order of (a, p, n). */
     public static IndicesTuple.Triplets allTriplets(NDArray labels, NDArray refLabels) {
-        NDArray[] md = matchesAndDiffs(labels, refLabels);
-        try (NDArray matches = md[0]; NDArray diffs = md[1];
-             NDArray m3 = matches.expandDims(2); NDArray d3 = diffs.expandDims(1);
-             NDArray t = m3.logicalAnd(d3); NDArray nz = t.nonzero()) {
-            return new IndicesTuple.Triplets(col(nz, 0), col(nz, 1), col(nz, 2));
+        try (AnchorPositives ap = AnchorPositives.of(labels, refLabels); NDArray all = ap.tripletMask()) {
+            return ap.triplets(all);
         }
     }
 

@@ -14,13 +14,28 @@ public class DivisorReducer extends Reducer {
 
     @Override
     protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
-        double d = term.divisor();
-        if (Double.isNaN(d)) {
-            throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does not");
+        return divide(term.losses().sum(), term, embeddings);
+    }
+
+    @Override
+    protected boolean reducesMasked() {
+        return true;
+    }
+
+    @Override
+    protected NDArray reduceMaskedTerm(LossTerm term, NDArray embeddings, NDArray labels) {
+        return divide(maskedSum(term.losses(), term.mask()), term, embeddings);
+    }
+
+    /** The sum divided by the term's divisor (0 with graph when the divisor is 0); the sum is closed. */
+    private static NDArray divide(NDArray sum, LossTerm term, NDArray embeddings) {
+        try (sum) {
+            double d = term.divisor();
+            if (Double.isNaN(d)) {
+                throw new IllegalStateException("DivisorReducer needs a loss that supplies a divisor; this one does "
+                        + "not");
+            }
+            return d == 0 ? Ops.zeroLoss(embeddings) : Ops.div(sum, d);
         }
-        if (d == 0) {
-            return Ops.zeroLoss(embeddings);
-        }
-        return Ops.div(term.losses().sum(), d);
     }
 }

@@ -15,4 +15,15 @@ public class SumReducer extends Reducer {
     protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
         return term.losses().sum();
     }
+
+    @Override
+    protected boolean reducesMasked() {
+        return true;
+    }
+
+    /** The masked sum (0 with the graph of the dense values when nothing is masked, like the zero loss). */
+    @Override
+    protected NDArray reduceMaskedTerm(LossTerm term, NDArray embeddings, NDArray labels) {
+        return maskedSum(term.losses(), term.mask());
+    }
 }

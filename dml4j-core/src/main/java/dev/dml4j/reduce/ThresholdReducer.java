@@ -36,17 +36,42 @@ public class ThresholdReducer extends Reducer {
     @Override
     protected NDArray reduceTerm(LossTerm term, NDArray embeddings, NDArray labels) {
         NDArray losses = term.losses();
-        NDArray keep = null;
-        if (low != null) {
-            keep = losses.gt(low);
-        }
-        if (high != null) {
-            NDArray h = losses.lt(high);
-            keep = keep == null ? h : keep.logicalAnd(h);
-        }
+        NDArray keep = inRange(losses);
         if (Ops.count(keep) == 0) {
             return Ops.zeroLoss(embeddings);
         }
         return losses.get(keep).mean();
+    }
+
+    @Override
+    protected boolean reducesMasked() {
+        return true;
+    }
+
+    /** The same mean over the masked entries inside the bounds, computed on the dense block. */
+    @Override
+    protected NDArray reduceMaskedTerm(LossTerm term, NDArray embeddings, NDArray labels) {
+        try (NDArray inside = inRange(term.losses()); NDArray keep = inside.logicalAnd(term.mask())) {
+            long n = Ops.count(keep);
+            if (n == 0) {
+                return Ops.zeroLoss(embeddings);
+            }
+            try (NDArray sum = maskedSum(term.losses(), keep)) {
+                return Ops.div(sum, n);
+            }
+        }
+    }
+
+    /** Whether each value lies strictly inside (low, high). */
+    private NDArray inRange(NDArray losses) {
+        if (high == null) {
+            return losses.gt(low);
+        }
+        if (low == null) {
+            return losses.lt(high);
+        }
+        try (NDArray above = losses.gt(low); NDArray below = losses.lt(high)) {
+            return above.logicalAnd(below);
+        }
     }
 }

@@ -176,18 +176,40 @@ public final class Ops {
         return owned(m.create(v));
     }
 
+    /** {@code x} (a fresh array, consumed) in the data type and on the device of {@code like}; copies are closed. */
+    private static NDArray likeOf(NDArray x, NDArray like) {
+        NDArray typed = x.toType(like.getDataType(), false);
+        if (typed != x) {
+            x.close();
+        }
+        NDArray out = typed.toDevice(like.getDevice(), false);
+        if (out != typed) {
+            typed.close();
+        }
+        return out;
+    }
+
     /**
      * {@code x} where {@code mask} is false, {@code value} where it is true (mask broadcasts to x); the result keeps
      * x's data type.
      */
     public static NDArray maskedFill(NDArray x, NDArray mask, double value) {
-        // the fill value is made in float64 (exact for any double), then cast: a 0-d float64 would promote a
-        // float32 x to float64 in where()
-        try (NDArray fill64 = x.getManager().full(new Shape(), (float) 0, DataType.FLOAT64).add(value);
-             NDArray fill = fill64.toType(x.getDataType(), true);
-             NDArray fullFill = fill.broadcast(x.getShape());
+        // the fill is a 0-d array of x's type (a 0-d float64 would promote a float32 x to float64 in where()),
+        // expanded (a view) to x's shape, as the engine's where() wants the condition and the first value alike
+        try (NDArray fill = scalar(x, value); NDArray fullFill = fill.broadcast(x.getShape());
              NDArray fullMask = mask.getShape().equals(x.getShape()) ? null : mask.broadcast(x.getShape())) {
             return NDArrays.where(fullMask == null ? mask : fullMask, fullFill, x);
+        }
+    }
+
+    /**
+     * {@code x} where {@code keep} is true, {@code otherwise} elsewhere (keep broadcasts to x; the result keeps x's data
+     * type): {@link #maskedFill} with the mask the other way round, without negating it.
+     */
+    public static NDArray where(NDArray keep, NDArray x, double otherwise) {
+        try (NDArray fill = scalar(x, otherwise);
+             NDArray fullKeep = keep.getShape().equals(x.getShape()) ? null : keep.broadcast(x.getShape())) {
+            return NDArrays.where(fullKeep == null ? keep : fullKeep, x, fill);
         }
     }
 
@@ -198,7 +220,7 @@ public final class Ops {
      */
     public static NDArray logSumExp(NDArray x, NDArray keepMask, boolean addOne, int axis) {
         NDManager m = x.getManager();
-        NDArray in = keepMask == null ? x : maskedFill(x, keepMask.logicalNot(), negInf(x.getDataType()));
+        NDArray in = keepMask == null ? x : where(keepMask, x, negInf(x.getDataType()));
         NDArray withOne = in;
         if (addOne) {
             Shape s = in.getShape();
@@ -248,16 +270,7 @@ public final class Ops {
         for (int i = 0; i < r.length; i++) {
             counts[Math.toIntExact(r[i] * n + c[i])] += 1;
         }
-        NDArray host = create(like.getManager(), counts, new Shape(m, n));
-        NDArray typed = host.toType(like.getDataType(), false);
-        if (typed != host) {
-            host.close();
-        }
-        NDArray out = typed.toDevice(like.getDevice(), false);
-        if (out != typed) {
-            typed.close();
-        }
-        return out;
+        return likeOf(create(like.getManager(), counts, new Shape(m, n)), like);
     }
 
     /**
@@ -267,8 +280,9 @@ public final class Ops {
      */
     public static NDArray maskedRowLogSumExp(NDArray x, NDArray keepMask, double emptyValue) {
         double neg = negInf(x.getDataType());
-        try (NDArray in = maskedFill(x, keepMask.logicalNot(), neg);
-             NDArray mx = in.max(new int[] {1}, true).stopGradient();
+        try (NDArray in = where(keepMask, x, neg);
+             NDArray inMax = in.max(new int[] {1}, true);
+             NDArray mx = inMax.stopGradient();
              NDArray empty = mx.lte(neg / 2);
              NDArray safeMax = maskedFill(mx, empty, 0.0);
              NDArray shifted = in.sub(safeMax);
@@ -298,15 +312,41 @@ public final class Ops {
         }
     }
 
-    /** Squared Euclidean distances between rows of q [M,D] and r [N,D], as ‖q‖² + ‖r‖² − 2 q·rᵀ clamped at 0. */
+    /**
+     * Squared Euclidean distances between rows of q [M,D] and r [N,D] (r may be q itself), as ‖q‖² + ‖r‖² − 2 q·rᵀ
+     * clamped at 0.
+     */
     public static NDArray squaredEuclidean(NDArray q, NDArray r) {
-        try (NDArray qq = q.square().sum(new int[] {1}, true);
-             NDArray rr = r.square().sum(new int[] {1}, true).transpose();
-             NDArray qr = q.matMul(r.transpose());
-             NDArray sum = qq.add(rr);
-             NDArray qr2 = mul(qr, 2);
-             NDArray d = sum.sub(qr2)) {
+        try (NDArray d = unclampedSquaredEuclidean(q, r)) {
             return maximum(d, 0);
+        }
+    }
+
+    /**
+     * Euclidean distances between rows of q [M,D] and r [N,D] (r may be q itself): the square root of
+     * {@link #squaredEuclidean} with a finite gradient everywhere (0 with zero gradient where the squared distance is
+     * ≤ 0, as {@link #safeSqrt}).
+     */
+    public static NDArray euclidean(NDArray q, NDArray r) {
+        // clamping at 0 is not needed before the mask: entries ≤ 0 give 0 with zero gradient either way
+        try (NDArray d = unclampedSquaredEuclidean(q, r)) {
+            return safeSqrt(d);
+        }
+    }
+
+    /** ‖q‖² + ‖r‖² − (2q)·rᵀ (2q is exact, so this equals ‖q‖² + ‖r‖² − 2 q·rᵀ bit for bit); may be slightly < 0. */
+    private static NDArray unclampedSquaredEuclidean(NDArray q, NDArray r) {
+        try (NDArray qSq = q.square(); NDArray qq = qSq.sum(new int[] {1}, true);
+             NDArray rr = r == q ? qq.transpose() : rowSquaredNorms(r).transpose();
+             NDArray q2 = mul(q, 2); NDArray rt = r.transpose(); NDArray qr2 = q2.matMul(rt);
+             NDArray sum = qq.add(rr)) {
+            return sum.sub(qr2);
+        }
+    }
+
+    private static NDArray rowSquaredNorms(NDArray x) {
+        try (NDArray sq = x.square()) {
+            return sq.sum(new int[] {1}, true);
         }
     }
 
@@ -316,10 +356,11 @@ public final class Ops {
      */
     public static NDArray safeSqrt(NDArray x) {
         try (NDArray pos = x.gt(0);
-             NDArray safe = NDArrays.where(pos, x, x.onesLike());
-             NDArray root = safe.sqrt();
-             NDArray mask = pos.toType(x.getDataType(), false)) {
-            return root.mul(mask);
+             NDArray one = scalar(x, 1);
+             NDArray zero = scalar(x, 0);
+             NDArray safe = NDArrays.where(pos, x, one);
+             NDArray root = safe.sqrt()) {
+            return NDArrays.where(pos, root, zero);
         }
     }
 
@@ -391,6 +432,12 @@ public final class Ops {
 
     /** The number of true entries of a boolean array (reads back one value). */
     public static long count(NDArray mask) {
+        if (mask.getDataType() == DataType.BOOLEAN) {
+            // the engine sums booleans as int64 directly: no converted copy of a large mask
+            try (NDArray s = mask.sum()) {
+                return s.getLong();
+            }
+        }
         try (NDArray i = mask.toType(DataType.INT64, true); NDArray s = i.sum()) {
             return s.getLong();
         }

@@ -113,6 +113,17 @@ class ExactKnnTest {
 
     @ParameterizedTest
     @EnumSource(KnnMetric.class)
+    void largeBlocksScannedByTwoThreadsMatchBruteForce(KnnMetric metric) {
+        // blocks of 256 rows are split between two scanning threads; 700 is not a multiple of 256
+        Random rnd = new Random(8);
+        float[][] x = gaussian(rnd, 700, 12);
+        float[][] q = gaussian(rnd, 300, 12);
+        assertSame(bruteForce(x, x, 15, metric, true), ExactKnn.search(x, x, 15, metric, true, 256));
+        assertSame(bruteForce(q, x, 15, metric, false), ExactKnn.search(q, x, 15, metric, false, 256));
+    }
+
+    @ParameterizedTest
+    @EnumSource(KnnMetric.class)
     void engineArraysMatchJavaArrays(KnnMetric metric) {
         Random rnd = new Random(3);
         float[][] q = gaussian(rnd, 40, 6);

@@ -62,6 +62,10 @@ class KMeansTest {
         assertArrayEquals(a.labels(), b.labels());
         KMeans.Result single = KMeans.builder().numClusters(10).seed(5).restarts(1).build().fit(x);
         assertTrue(a.inertia() <= single.inertia() + 1e-9, a.inertia() + " > " + single.inertia());
+        // Lloyd iterations lower the inertia of the seeding (same seed, one iteration vs. until convergence)
+        KMeans.Result once = KMeans.builder().numClusters(10).seed(5).restarts(1).maxIterations(1).build().fit(x);
+        assertTrue(single.iterations() > 1, "stopped after " + single.iterations() + " iteration(s)");
+        assertTrue(single.inertia() < once.inertia(), single.inertia() + " >= " + once.inertia());
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray xa = m.create(ExactKnnTest.flat(x), new Shape(x.length, 4));
             assertArrayEquals(a.labels(),
