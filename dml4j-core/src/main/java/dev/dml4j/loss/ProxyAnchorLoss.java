@@ -92,10 +92,9 @@ public class ProxyAnchorLoss extends WeightedMetricLoss {
             bias = bias.add(mw.sub(1).reshape(-1, 1));
         }
         NDArray z = exps.add(bias);
-        // log(1 + Σ_i e^{z_i}) = softplus(log Σ_i e^{z_i}) per column, the max taken out with its gradient stopped
-        // (a column without kept entries has a huge negative log-sum-exp, whose softplus is 0)
-        NDArray mx = z.max(new int[] {0}, true).stopGradient();
-        NDArray lse = Ops.softplus(z.sub(mx).exp().sum(new int[] {0}).log().add(mx.reshape(-1)));
+        // log(1 + Σ_i e^{z_i}) per column, stable: max with 0 taken out (rows without kept entries give 0)
+        NDArray mx = Ops.maximum(z.max(new int[] {0}, true), 0).stopGradient();
+        NDArray lse = z.sub(mx).exp().sum(new int[] {0}, true).add(mx.neg().exp()).log().add(mx).reshape(-1);
         NDArray pos = lse.get("0:" + numClasses);
         NDArray negTerm = lse.get(numClasses + ":");
         NDArray idx = embeddings.getManager().arange(0, numClasses, 1, DataType.INT64, embeddings.getDevice());
