@@ -87,7 +87,8 @@ public abstract class GenericPairLoss extends MetricLoss {
             NDArray refLabels) {
         NDArray[] md = Tuples.matchesAndDiffs(labels, refLabels);
         long numPos = Ops.count(md[0]);
-        long numNeg = Ops.count(md[1]);
+        // every pair is positive or negative except, for the batch against itself, the diagonal: one read-back
+        long numNeg = md[0].size() - numPos - (refLabels == null || refLabels == labels ? md[0].getShape().get(0) : 0);
         if (numPos <= 1 && numNeg <= 1) {
             return zeroTerms();
         }

@@ -11,7 +11,6 @@ import dev.dml4j.reduce.Reducer;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
-import dev.dml4j.util.Ops;
 
 /**
  * ProxyNCA (Movshovitz-Attias et al. 2017): NCA against one learnable proxy per class, −log softmax over
@@ -56,6 +55,9 @@ public class ProxyNCALoss extends WeightedMetricLoss {
     @Override
     protected NDArray computeLogits(NDArray embeddings, NDArray w) {
         NDArray mat = distance.pairwise(embeddings, w);
+        if (softmaxScale == 1) {
+            return distance.isInverted() ? mat : mat.neg();
+        }
         return Ops.mul(mat, distance.isInverted() ? softmaxScale : -softmaxScale);
     }
 
@@ -71,11 +73,11 @@ public class ProxyNCALoss extends WeightedMetricLoss {
             losses = losses.mul(mw);
         }
         NDArray idx = embeddings.getManager().arange(0, n, 1, DataType.INT64, embeddings.getDevice());
-        NDArray keep = logProb.exp().neq(0);
-        if (Ops.count(keep) == n) {
-            // the usual case: nothing underflowed, no selection needed
+        // exp is monotone: nothing underflowed (the usual case, no selection needed) when the smallest one did not
+        if (logProb.min().exp().toArray()[0].doubleValue() != 0) {
             return LossTerms.of(LossTerm.element(losses, idx));
         }
+        NDArray keep = logProb.exp().neq(0);
         return LossTerms.of(LossTerm.element(losses.get(keep), idx.get(keep)));
     }
 }

@@ -99,8 +99,12 @@ public abstract class WeightedMetricLoss extends MetricLoss implements WeightedL
     /** Reads the labels back once and checks every one lies in [0, numClasses); returns them. */
     protected static long[] checkLabelRange(NDArray labels, int numClasses) {
         long[] l;
-        try (NDArray x = labels.toType(DataType.INT64, true)) {
-            l = x.toLongArray();
+        if (labels.getDataType() == DataType.INT64) {
+            l = labels.toLongArray();
+        } else {
+            try (NDArray x = labels.toType(DataType.INT64, true)) {
+                l = x.toLongArray();
+            }
         }
         for (long v : l) {
             if (v < 0 || v >= numClasses) {

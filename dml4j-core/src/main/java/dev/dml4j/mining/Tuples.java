@@ -23,8 +23,9 @@ public final class Tuples {
         NDArray diffs = matches.logicalNot();
         if (self) {
             int n = (int) labels.getShape().get(0);
-            try (NDArray eye = Ops.eyeMask(labels, n); NDArray notEye = eye.logicalNot(); NDArray m = matches) {
-                matches = m.logicalAnd(notEye);
+            // every label matches itself: the diagonal is true, so xor with the identity clears exactly it
+            try (NDArray eye = Ops.eyeMask(labels, n); NDArray m = matches) {
+                matches = m.logicalXor(eye);
             }
         }
         return new NDArray[] {matches, diffs};

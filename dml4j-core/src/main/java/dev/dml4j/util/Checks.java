@@ -32,8 +32,8 @@ public final class Checks {
         // one pass: the sum is finite unless an entry is NaN or ±∞ (or the sum overflows, which the exact check
         // below then clears)
         double sum;
-        try (NDArray s = x.sum(); NDArray s64 = s.toType(DataType.FLOAT64, false)) {
-            sum = s64.getDouble();
+        try (NDArray s = x.sum()) {
+            sum = s.toArray()[0].doubleValue();
         }
         if (Double.isFinite(sum)) {
             return;

@@ -300,9 +300,7 @@ public final class Ops {
 
     /** The int64 indices 0..n−1 on the device of {@code like}. */
     public static NDArray arange(NDArray like, long n) {
-        try (NDArray a = like.getManager().arange(0, (int) n, 1, DataType.INT64)) {
-            return a.toDevice(like.getDevice(), true);
-        }
+        return like.getManager().arange(0, (int) n, 1, DataType.INT64, like.getDevice());
     }
 
     /** Rows {@code idx} of a column vector v [M, 1] (or [M]) as a 1-D array, with gradient. */
@@ -334,11 +332,11 @@ public final class Ops {
         }
     }
 
-    /** ‖q‖² + ‖r‖² − (2q)·rᵀ (2q is exact, so this equals ‖q‖² + ‖r‖² − 2 q·rᵀ bit for bit); may be slightly < 0. */
+    /** ‖q‖² + ‖r‖² − (q + q)·rᵀ (q + q = 2q exactly, so this equals ‖q‖² + ‖r‖² − 2 q·rᵀ bit for bit); may be < 0. */
     private static NDArray unclampedSquaredEuclidean(NDArray q, NDArray r) {
         try (NDArray qSq = q.square(); NDArray qq = qSq.sum(new int[] {1}, true);
              NDArray rr = r == q ? qq.transpose() : rowSquaredNorms(r).transpose();
-             NDArray q2 = mul(q, 2); NDArray rt = r.transpose(); NDArray qr2 = q2.matMul(rt);
+             NDArray q2 = q.add(q); NDArray rt = r.transpose(); NDArray qr2 = q2.matMul(rt);
              NDArray sum = qq.add(rr)) {
             return sum.sub(qr2);
         }
@@ -406,9 +404,7 @@ public final class Ops {
 
     /** A boolean identity matrix [n, n] on the device of {@code like}. */
     public static NDArray eyeMask(NDArray like, int n) {
-        try (NDArray eye = like.getManager().eye(n).toDevice(like.getDevice(), false)) {
-            return eye.toType(DataType.BOOLEAN, true);
-        }
+        return like.getManager().eye(n, n, 0, DataType.BOOLEAN, like.getDevice());
     }
 
     /** Converts a boolean or number array to the floating type of {@code like}. */
