@@ -27,18 +27,13 @@ import picocli.CommandLine.Spec;
  * {@code dml4j bench losses}: median forward+backward time of each loss (with its miner where one is named) on a
  * synthetic M-per-class batch: L2-normalised float32 Gaussian embeddings with a fixed seed. Losses are built by
  * reference name, so a case whose class does not exist in this build is skipped silently. Prints
- * {@code <case> <median ms>} per case. Each case is warmed up for at least {@link #WARMUP_SECONDS} seconds before timing.
+ * {@code <case> <median ms>} per case. Each case is warmed up for at least {@code --warmup-seconds} seconds (default 5) before timing.
  */
 @Command(name = "losses", mixinStandardHelpOptions = true,
         description = "Times forward+backward of each loss (with its miner) and prints '<case> <median ms>'.")
 public final class BenchLossesCommand implements Runnable {
     /** Warm-up repetitions before timing (at least this many; also at least a quarter of --reps). */
     static final int WARMUP = 3;
-    /**
-     * Warm-up time per case, in seconds (default 1): the JVM compiles the engine-call paths only after many calls,
-     * and with a few warm-up steps the first cases were timed partly interpreted (2–3× slower).
-     */
-    static final double WARMUP_SECONDS = 1.0;
 
     @Option(names = "--batch", description = "batch size (default ${DEFAULT-VALUE})", defaultValue = "256")
     int batch;
@@ -49,6 +44,14 @@ public final class BenchLossesCommand implements Runnable {
     @Option(names = "--reps", description = "timed repetitions after warm-up (default ${DEFAULT-VALUE})",
             defaultValue = "20")
     int reps;
+    /**
+     * Warm-up time per case: the JVM compiles the engine-call paths only after many calls. With 3–5 warm-up steps the
+     * first cases were timed partly interpreted (2–3× slower); with 1 s, FastAP run alone still measured 5.5–9 ms
+     * against ~2 ms in steady state, so the default is 5 s.
+     */
+    @Option(names = "--warmup-seconds", description = "minimum warm-up per case, in seconds (default ${DEFAULT-VALUE})",
+            defaultValue = "5")
+    double warmupSeconds;
     @Option(names = "--seed", description = "seed of the synthetic batch (default ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
     @Option(names = "--case", description = "run only these cases (comma-separated; default: all)", split = ",")
@@ -141,7 +144,7 @@ public final class BenchLossesCommand implements Runnable {
             Miner miner = c.miner() == null ? null
                     : Components.create(Miner.class, c.miner(), new LinkedHashMap<>(c.minerParams()));
             int warm = Math.max(WARMUP, reps / 4);
-            long warmUntil = System.nanoTime() + (long) (WARMUP_SECONDS * 1e9);
+            long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);
             for (int i = 0; i < warm || System.nanoTime() < warmUntil; i++) {
                 step(loss, miner, x, labels);
             }
