@@ -82,53 +82,46 @@ public final class Ops {
         }
     }
 
+    /** {@code op(x, s)} with s the engine-owned scalar v of {@link #operand}, closed afterwards. */
+    private static NDArray withScalar(NDArray x, double v, java.util.function.BinaryOperator<NDArray> op) {
+        try (NDArray s = operand(x, v)) {
+            return op.apply(x, s);
+        }
+    }
+
     /** x · v with an engine-owned scalar (use instead of {@code x.mul(Number)}, whose scalar autograd may read freed). */
     public static NDArray mul(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.mul(s);
-        }
+        return withScalar(x, v, NDArray::mul);
     }
 
     /** x ·= v in place with an engine-owned scalar (use instead of {@code x.muli(Number)}); returns x. */
     public static NDArray muli(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.muli(s);
-        }
+        return withScalar(x, v, NDArray::muli);
     }
 
     /** x / v with an engine-owned scalar (use instead of {@code x.div(Number)}). */
     public static NDArray div(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.div(s);
-        }
+        return withScalar(x, v, NDArray::div);
     }
 
     /** x ^ v with an engine-owned exponent (use instead of {@code x.pow(Number)}). */
     public static NDArray pow(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.pow(s);
-        }
+        return withScalar(x, v, NDArray::pow);
     }
 
     /** max(x, v) elementwise with an engine-owned scalar (use instead of {@code x.maximum(Number)}). */
     public static NDArray maximum(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.maximum(s);
-        }
+        return withScalar(x, v, NDArray::maximum);
     }
 
     /** min(x, v) elementwise with an engine-owned scalar (use instead of {@code x.minimum(Number)}). */
     public static NDArray minimum(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.minimum(s);
-        }
+        return withScalar(x, v, NDArray::minimum);
     }
 
     /** x mod v with an engine-owned scalar (use instead of {@code x.mod(Number)}). */
     public static NDArray mod(NDArray x, double v) {
-        try (NDArray s = operand(x, v)) {
-            return x.mod(s);
-        }
+        return withScalar(x, v, NDArray::mod);
     }
 
     /**
