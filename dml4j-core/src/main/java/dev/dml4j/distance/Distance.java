@@ -33,6 +33,14 @@ public abstract class Distance {
     /** Whether larger values mean more similar (cosine, dot product). */
     public abstract boolean isInverted();
 
+    /**
+     * An upper bound on |value| of every entry this distance can return, whatever the inputs, or +∞ when there is
+     * none (the default). Losses use it to skip overflow guards: e.g. cosine similarity is bounded by 1.
+     */
+    public double bound() {
+        return Double.POSITIVE_INFINITY;
+    }
+
     /** Whether rows are normalised before comparing. */
     public boolean normalizesEmbeddings() {
         return normalizeEmbeddings;

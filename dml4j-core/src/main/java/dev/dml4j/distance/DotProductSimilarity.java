@@ -29,6 +29,12 @@ public class DotProductSimilarity extends Distance {
         return true;
     }
 
+    /** 1 for normalised rows (|cos| ≤ 1, so |cos|<sup>power</sup> ≤ 1 for power &gt; 0), else unbounded. */
+    @Override
+    public double bound() {
+        return normalizeEmbeddings && power > 0 ? 1 : Double.POSITIVE_INFINITY;
+    }
+
     @Override
     protected NDArray computeMatrix(NDArray q, NDArray r) {
         try (NDArray rt = r.transpose()) {

@@ -32,6 +32,14 @@ public class LpDistance extends Distance {
         return false;
     }
 
+    /**
+     * 2<sup>power</sup> for normalised rows and a true norm (p ≥ 1: ‖q − r‖ ≤ ‖q‖ + ‖r‖ = 2), else unbounded.
+     */
+    @Override
+    public double bound() {
+        return normalizeEmbeddings && p >= 1 && power > 0 ? Math.pow(2, power) : Double.POSITIVE_INFINITY;
+    }
+
     @Override
     protected boolean computesPower() {
         return p == 2 && power == 2;
@@ -40,7 +48,9 @@ public class LpDistance extends Distance {
     @Override
     protected NDArray computeMatrix(NDArray q, NDArray r) {
         if (p == 2) {
-            return power == 2 ? Ops.squaredEuclidean(q, r) : Ops.euclidean(q, r);
+            // normalised rows have constant norms: their gradient is 0 and need not be computed
+            boolean unitRows = normalizeEmbeddings;
+            return power == 2 ? Ops.squaredEuclidean(q, r, unitRows) : Ops.euclidean(q, r, unitRows);
         }
         try (NDArray qe = q.expandDims(1); NDArray re = r.expandDims(0); NDArray diff = qe.sub(re);
              NDArray a = diff.abs(); NDArray ap = Ops.pow(a, p)) {

@@ -1,7 +1,6 @@
 package dev.dml4j.loss;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.DataType;
 import dev.dml4j.distance.CosineSimilarity;
 import dev.dml4j.distance.Distance;
@@ -75,43 +74,76 @@ public class ProxyAnchorLoss extends WeightedMetricLoss {
             NDArray refLabels) {
         NDArray w = weights.forUse(embeddings);
         long n = embeddings.getShape().get(0);
-        DataType type = embeddings.getDataType();
-        NDArray sim = Ops.mul(distance.pairwise(embeddings, w), alpha);
-        // pos exponent: α(δ − s) for a similarity, α(d − δ) for a distance; neg exponent: α(s + δ), α(−δ − d)
-        NDArray sign = distance.isInverted() ? sim.neg() : sim;
-        NDArray exps = NDArrays2.concat(sign, sign.neg());
-        // additive mask: the kept entries (class members for pos, the others for neg) get α·δ-shifts, the rest
-        // a huge negative number whose exponential is 0; miner weights w enter as w − 1 as in the reference
-        double neg = Ops.negInf(type) / 4;
-        NDArray oneHot = Ops.oneHot(labels, numClasses, type);
-        NDArray dropNeg = Ops.mul(oneHot, neg);
-        NDArray bias = NDArrays2.concat(dropNeg.neg().add(neg), dropNeg)
-                .add(distance.isInverted() ? alpha * margin : -alpha * margin);
+        NDArray sim = distance.pairwise(embeddings, w);
+        // with σ = +1 for a similarity and −1 for a distance, the exponents are α(δ − s) → σα(δ − s) for the
+        // positive term and σα(s + δ) for the negative one: both are σαδ ∓ v with v = σα·s
+        double sigma = distance.isInverted() ? 1 : -1;
+        NDArray v = Ops.mul(sim, sigma * alpha);
+        NDArray classes = Ops.arange(embeddings, numClasses);
+        NDArray member = Ops.sameLabel(labels, classes); // [N, C]: row i belongs to proxy c's class
+        // per-row factor e^{w − 1} of the reference's miner weights w (added to every exponent); 1 without a miner
         NDArray mw = minerWeights(tuple, n, embeddings);
-        if (mw != null) {
-            bias = bias.add(mw.sub(1).reshape(-1, 1));
+        NDArray rowFactor = mw == null ? null : mw.sub(1).exp().reshape(-1, 1);
+        NDArray pos;
+        NDArray neg;
+        if (alpha * (distance.bound() + Math.abs(margin)) <= maxSafeExponent(v.getDataType())) {
+            // |exponent| is small enough that e^{exponent} can neither overflow nor underflow: no max to take out,
+            // and one exponential serves both terms (e^{σαδ − v} = c / e^v, e^{σαδ + v} = c · e^v)
+            double c = Math.exp(sigma * alpha * margin);
+            NDArray pull = Ops.asFloat(member, v);
+            NDArray push = Ops.mul(pull, -c).add(c);
+            pull = Ops.mul(pull, c);
+            if (rowFactor != null) {
+                pull = pull.mul(rowFactor);
+                push = push.mul(rowFactor);
+            }
+            NDArray e = v.exp();
+            pos = pull.div(e).sum(new int[] {0}).add(1).log();
+            neg = push.mul(e).sum(new int[] {0}).add(1).log();
+        } else {
+            double shift = sigma * alpha * margin;
+            pos = logOnePlusSumExp(v.neg().add(shift), member, rowFactor);
+            neg = logOnePlusSumExp(v.add(shift), member.logicalNot(), rowFactor);
         }
-        NDArray z = exps.add(bias);
-        // log(1 + Σ_i e^{z_i}) per column, stable: max with 0 taken out (rows without kept entries give 0)
-        NDArray mx = Ops.maximum(z.max(new int[] {0}, true), 0).stopGradient();
-        NDArray lse = z.sub(mx).exp().sum(new int[] {0}, true).add(mx.neg().exp()).log().add(mx).reshape(-1);
-        NDArray pos = lse.get("0:" + numClasses);
-        NDArray negTerm = lse.get(numClasses + ":");
-        NDArray idx = embeddings.getManager().arange(0, numClasses, 1, DataType.INT64, embeddings.getDevice());
         return new LossTerms()
-                .put("pos_loss", LossTerm.element(pos, idx).withDivisor(distinct(batchLabels)))
-                .put("neg_loss", LossTerm.element(negTerm, idx).withDivisor(numClasses));
+                .put("pos_loss", LossTerm.element(pos, classes).withDivisor(distinct(batchLabels)))
+                .put("neg_loss", LossTerm.element(neg, classes).withDivisor(numClasses));
+    }
+
+    /**
+     * The largest |x| for which e<sup>x</sup> stays a normal number in this type with room for summing over a batch
+     * (e<sup>60</sup>·10<sup>12</sup> &lt; float32's maximum, e<sup>−60</sup> &gt; its smallest normal).
+     */
+    private static double maxSafeExponent(DataType type) {
+        return type == DataType.FLOAT64 ? 600 : 60;
+    }
+
+    /**
+     * log(1 + Σ<sub>i kept</sub> f<sub>i</sub> e<sup>z<sub>ic</sub></sup>) for every column c, stably: the largest
+     * kept exponent (at least 0) is taken out first, as the reference's {@code logsumexp(add_one=True)} does.
+     *
+     * @param z exponents [N, C]
+     * @param keep boolean [N, C]: the entries that count
+     * @param rowFactor per-row factors f [N, 1], or null for all 1
+     * @return [C]
+     */
+    private static NDArray logOnePlusSumExp(NDArray z, NDArray keep, NDArray rowFactor) {
+        NDArray shift;
+        try (NDArray detached = z.stopGradient(); NDArray kept = Ops.where(keep, detached, Ops.negInf(z.getDataType()))) {
+            shift = Ops.maximum(kept.max(new int[] {0}, true), 0);
+        }
+        // kept entries are ≤ 0 after the shift; the others are clipped to ≤ 0 too (so e^x cannot overflow) and then
+        // dropped by the zero weight. clip passes the gradient at the bound, unlike maximum/minimum, which halve it.
+        NDArray weight = Ops.asFloat(keep, z);
+        if (rowFactor != null) {
+            weight = weight.mul(rowFactor);
+        }
+        NDArray terms = z.sub(shift).clip(Ops.negInf(z.getDataType()), 0).exp().mul(weight);
+        return terms.sum(new int[] {0}).add(shift.neg().exp().reshape(-1)).log().add(shift.reshape(-1));
     }
 
     private static int distinct(long[] labels) {
         return (int) java.util.Arrays.stream(labels).distinct().count();
-    }
-
-    /** Concatenation along columns. */
-    private static final class NDArrays2 {
-        static NDArray concat(NDArray a, NDArray b) {
-            return ai.djl.ndarray.NDArrays.concat(new NDList(a, b), 1);
-        }
     }
 
     @Override

@@ -308,7 +308,16 @@ public final class Ops {
      * clamped at 0.
      */
     public static NDArray squaredEuclidean(NDArray q, NDArray r) {
-        try (NDArray d = unclampedSquaredEuclidean(q, r)) {
+        return squaredEuclidean(q, r, false);
+    }
+
+    /**
+     * {@link #squaredEuclidean(NDArray, NDArray)}; with {@code unitRows} the squared norms ‖q‖², ‖r‖² are taken
+     * without gradient: for L2-normalised rows they are constant (1, or 0 for a zero row), so their gradient is 0
+     * and autograd need not compute it. Same values.
+     */
+    public static NDArray squaredEuclidean(NDArray q, NDArray r, boolean unitRows) {
+        try (NDArray d = unclampedSquaredEuclidean(q, r, unitRows)) {
             return maximum(d, 0);
         }
     }
@@ -319,23 +328,34 @@ public final class Ops {
      * ≤ 0, as {@link #safeSqrt}).
      */
     public static NDArray euclidean(NDArray q, NDArray r) {
+        return euclidean(q, r, false);
+    }
+
+    /** {@link #euclidean(NDArray, NDArray)}, with {@code unitRows} as in {@link #squaredEuclidean(NDArray, NDArray, boolean)}. */
+    public static NDArray euclidean(NDArray q, NDArray r, boolean unitRows) {
         // clamping at 0 is not needed before the mask: entries ≤ 0 give 0 with zero gradient either way
-        try (NDArray d = unclampedSquaredEuclidean(q, r)) {
+        try (NDArray d = unclampedSquaredEuclidean(q, r, unitRows)) {
             return safeSqrt(d);
         }
     }
 
     /** ‖q‖² + ‖r‖² − (q + q)·rᵀ (q + q = 2q exactly, so this equals ‖q‖² + ‖r‖² − 2 q·rᵀ bit for bit); may be < 0. */
-    private static NDArray unclampedSquaredEuclidean(NDArray q, NDArray r) {
-        try (NDArray qSq = q.square(); NDArray qq = qSq.sum(new int[] {1}, true);
-             NDArray rr = r == q ? qq.transpose() : rowSquaredNorms(r).transpose();
+    private static NDArray unclampedSquaredEuclidean(NDArray q, NDArray r, boolean unitRows) {
+        try (NDArray qq = rowSquaredNorms(q, unitRows);
+             NDArray rr = r == q ? qq.transpose() : rowSquaredNorms(r, unitRows).transpose();
              NDArray q2 = q.add(q); NDArray rt = r.transpose(); NDArray qr2 = q2.matMul(rt);
              NDArray sum = qq.add(rr)) {
             return sum.sub(qr2);
         }
     }
 
-    private static NDArray rowSquaredNorms(NDArray x) {
+    /** ‖x_i‖² as a column [N, 1]; without gradient when {@code constant}. */
+    private static NDArray rowSquaredNorms(NDArray x, boolean constant) {
+        if (constant) {
+            try (NDArray detached = x.stopGradient()) {
+                return rowSquaredNorms(detached, false);
+            }
+        }
         try (NDArray sq = x.square()) {
             return sq.sum(new int[] {1}, true);
         }
