@@ -28,12 +28,16 @@ import picocli.CommandLine.Spec;
  * synthetic M-per-class batch: L2-normalised float32 Gaussian embeddings with a fixed seed. Losses are built by
  * reference name, so a case whose class does not exist in this build is skipped silently. Prints
  * {@code <case> <median ms>} per case. Each case is warmed up for at least {@code --warmup-seconds} seconds (default 5) before timing.
+ * The extra case {@value #FLOOR}, run only when named with {@code --case}, times what every cosine proxy loss must do
+ * and no loss can avoid: normalise the batch and C proxies, multiply them, and back-propagate through both.
  */
 @Command(name = "losses", mixinStandardHelpOptions = true,
         description = "Times forward+backward of each loss (with its miner) and prints '<case> <median ms>'.")
 public final class BenchLossesCommand implements Runnable {
     /** Warm-up repetitions before timing (at least this many; also at least a quarter of --reps). */
     static final int WARMUP = 3;
+    /** The case name of the machine's floor for cosine proxy losses (see the class comment). */
+    static final String FLOOR = "cosine_floor";
 
     @Option(names = "--batch", description = "batch size (default ${DEFAULT-VALUE})", defaultValue = "256")
     int batch;
@@ -54,7 +58,8 @@ public final class BenchLossesCommand implements Runnable {
     double warmupSeconds;
     @Option(names = "--seed", description = "seed of the synthetic batch (default ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
-    @Option(names = "--case", description = "run only these cases (comma-separated; default: all)", split = ",")
+    @Option(names = "--case", description = "run only these cases (comma-separated; default: all; "
+            + "cosine_floor adds the cosine-matrix floor)", split = ",")
     List<String> only;
 
     @Spec
@@ -107,6 +112,10 @@ public final class BenchLossesCommand implements Runnable {
             }
             NDArray labels = m.create(lab);
             x.setRequiresGradient(true);
+            if (only != null && only.contains(FLOOR)) {
+                out.printf("%s %.3f%n", FLOOR, timeFloor(x, numClasses));
+                out.flush();
+            }
             for (Case c : cases(numClasses, dim)) {
                 if ((only != null && !only.contains(c.name())) || Components.find(c.loss()) == null
                         || (c.miner() != null && Components.find(c.miner()) == null)) {
@@ -143,20 +152,41 @@ public final class BenchLossesCommand implements Runnable {
         try (MetricLoss loss = Components.create(MetricLoss.class, c.loss(), new LinkedHashMap<>(c.lossParams()))) {
             Miner miner = c.miner() == null ? null
                     : Components.create(Miner.class, c.miner(), new LinkedHashMap<>(c.minerParams()));
-            int warm = Math.max(WARMUP, reps / 4);
-            long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);
-            for (int i = 0; i < warm || System.nanoTime() < warmUntil; i++) {
-                step(loss, miner, x, labels);
-            }
-            double[] t = new double[reps];
-            for (int i = 0; i < reps; i++) {
-                long t0 = System.nanoTime();
-                step(loss, miner, x, labels);
-                t[i] = (System.nanoTime() - t0) / 1e6;
-            }
-            Arrays.sort(t);
-            return reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
+            return median(() -> step(loss, miner, x, labels));
         }
+    }
+
+    /** The median forward+backward time of Σ normalize(x)·normalize(P)ᵀ with C trainable proxies P, in ms. */
+    private double timeFloor(NDArray x, int numClasses) {
+        try (NDManager m = x.getManager().newSubManager()) {
+            NDArray proxies = syntheticBatch(m, numClasses, (int) x.getShape().get(1), seed + 1);
+            proxies.setRequiresGradient(true);
+            Runnable step = () -> {
+                try (NDScope scope = new NDScope();
+                     GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                    NDArray sim = x.normalize(2, 1, 1e-12).matMul(proxies.normalize(2, 1, 1e-12).transpose());
+                    Ops.backward(gc, sim.sum());
+                }
+            };
+            return median(step);
+        }
+    }
+
+    /** Runs {@code step} for the warm-up, then times {@code reps} runs and returns their median in ms. */
+    private double median(Runnable step) {
+        int warm = Math.max(WARMUP, reps / 4);
+        long warmUntil = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (int i = 0; i < warm || System.nanoTime() < warmUntil; i++) {
+            step.run();
+        }
+        double[] t = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t0 = System.nanoTime();
+            step.run();
+            t[i] = (System.nanoTime() - t0) / 1e6;
+        }
+        Arrays.sort(t);
+        return reps % 2 == 1 ? t[reps / 2] : (t[reps / 2 - 1] + t[reps / 2]) / 2;
     }
 
     /**

@@ -30,6 +30,20 @@ class CliTest {
         assertTrue(CliTestSupport.run("train", "--help").out().contains("--loss"));
     }
 
+    @Test
+    void benchLossesPrintsOneTimedLinePerCaseIncludingTheCosineFloor() {
+        CliTestSupport.Outcome o = CliTestSupport.run("bench", "losses", "--batch", "16", "--dim", "8", "--per-class",
+                "4", "--reps", "3", "--warmup-seconds", "0", "--case", "cosine_floor,proxy_anchor,normalized_softmax");
+        assertEquals(0, o.code(), o.err());
+        List<String> lines = o.out().strip().lines().toList();
+        assertEquals(List.of("cosine_floor", "proxy_anchor", "normalized_softmax"),
+                lines.stream().map(l -> l.split(" ")[0]).toList(), o.out());
+        for (String l : lines) {
+            double ms = Double.parseDouble(l.split(" ")[1]);
+            assertTrue(ms > 0 && ms < 10_000, l);
+        }
+    }
+
     private static void assertOneLineError(CliTestSupport.Outcome o, String expected) {
         assertEquals(2, o.code(), o.err());
         assertEquals(1, o.err().strip().lines().count(), "one line: " + o.err());
