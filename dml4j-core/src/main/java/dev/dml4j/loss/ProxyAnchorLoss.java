@@ -133,12 +133,13 @@ public class ProxyAnchorLoss extends WeightedMetricLoss {
             shift = Ops.maximum(kept.max(new int[] {0}, true), 0);
         }
         // kept entries are ≤ 0 after the shift; the others are clipped to ≤ 0 too (so e^x cannot overflow) and then
-        // dropped by the zero weight. clip passes the gradient at the bound, unlike maximum/minimum, which halve it.
+        // dropped by the zero weight; the lower bound keeps exp off its slow underflow path (Ops.minExpArg). clip
+        // passes the gradient at the bound, unlike maximum/minimum, which halve it.
         NDArray weight = Ops.asFloat(keep, z);
         if (rowFactor != null) {
             weight = weight.mul(rowFactor);
         }
-        NDArray terms = z.sub(shift).clip(Ops.negInf(z.getDataType()), 0).exp().mul(weight);
+        NDArray terms = z.sub(shift).clip(Ops.minExpArg(z.getDataType()), 0).exp().mul(weight);
         return terms.sum(new int[] {0}).add(shift.neg().exp().reshape(-1)).log().add(shift.reshape(-1));
     }
 
