@@ -56,6 +56,15 @@ public final class BenchLossesCommand implements Runnable {
     @Option(names = "--warmup-seconds", description = "minimum warm-up per case, in seconds (default ${DEFAULT-VALUE})",
             defaultValue = "5")
     double warmupSeconds;
+    /**
+     * libtorch intra-op threads. The reference's timings were taken with 2 threads on 2 cores; measured on such a
+     * machine (docs/benchmarks.md), 2 threads made the heavier cases (contrastive, multi-similarity, FastAP) faster
+     * and the small proxy losses no faster or slower, and runs at 2 threads vary more, so the launcher's default of 1
+     * stays the default here.
+     */
+    @Option(names = "--threads", description = "libtorch intra-op threads (default: DML4J_THREADS, else 1; the "
+            + "reference's timings used 2; takes effect when the engine starts with this command)")
+    Integer threads;
     @Option(names = "--seed", description = "seed of the synthetic batch (default ${DEFAULT-VALUE})", defaultValue = "0")
     long seed;
     @Option(names = "--case", description = "run only these cases (comma-separated; default: all; "
@@ -103,6 +112,15 @@ public final class BenchLossesCommand implements Runnable {
                     + perClass);
         }
         int numClasses = batch / perClass;
+        if (threads != null && threads < 1) {
+            throw new IllegalArgumentException("bench losses: --threads must be >= 1, got " + threads);
+        }
+        if (threads != null) {
+            System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
+        }
+        String n = System.getProperty("ai.djl.pytorch.num_threads", "default");
+        System.err.println("bench losses: " + n + " libtorch thread(s), batch " + batch + " x " + dim + ", "
+                + perClass + " per class, median of " + reps + " steps after >= " + warmupSeconds + " s warm-up");
         PrintWriter out = spec == null ? new PrintWriter(System.out, true) : spec.commandLine().getOut();
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray x = syntheticBatch(m, batch, dim, seed);

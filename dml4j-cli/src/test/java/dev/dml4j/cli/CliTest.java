@@ -64,6 +64,7 @@ class CliTest {
         assertOneLineError(CliTestSupport.run("train", "--config", tmp.resolve("nope.yaml").toString()),
                 "config file not found");
         assertOneLineError(CliTestSupport.run("search", "--model", "m.dml4j"), "--query-index");
+        assertOneLineError(CliTestSupport.run("bench", "losses", "--threads", "0"), "--threads must be >= 1");
     }
 
     @Test
