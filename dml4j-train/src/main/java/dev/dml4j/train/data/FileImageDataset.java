@@ -13,9 +13,8 @@ import java.util.List;
  * Cars196, Stanford Online Products, In-Shop) return. Holds only paths and labels in memory; optionally a second
  * label level (super-classes, for {@code HierarchicalSampler}) and class names.
  */
-public final class FileImageDataset implements ImageDataset {
+public final class FileImageDataset extends ArrayLabelledDataset {
     private final List<Path> paths;
-    private final long[] labels;
     private final long[] superLabels;
     private final List<String> classNames;
     private final ColorMode mode;
@@ -31,6 +30,16 @@ public final class FileImageDataset implements ImageDataset {
      */
     public FileImageDataset(List<Path> paths, long[] labels, long[] superLabels, List<String> classNames,
             ColorMode mode, String name) {
+        super(checkedLabels(paths, labels, superLabels, name));
+        this.paths = List.copyOf(paths);
+        this.superLabels = superLabels == null ? null : superLabels.clone();
+        this.classNames = classNames == null ? null : List.copyOf(classNames);
+        this.mode = mode;
+        this.name = name;
+    }
+
+    /** A copy of the labels after checking one (super-)label per path and ids ≥ 0. */
+    private static long[] checkedLabels(List<Path> paths, long[] labels, long[] superLabels, String name) {
         if (paths.size() != labels.length || (superLabels != null && superLabels.length != labels.length)) {
             throw new IllegalArgumentException("need one label (and super-label) per path: " + paths.size()
                     + " paths, " + labels.length + " labels" + (superLabels == null ? "" : ", " + superLabels.length
@@ -41,26 +50,6 @@ public final class FileImageDataset implements ImageDataset {
                 throw new IllegalArgumentException("labels must be class ids >= 0, got " + l + " in " + name);
             }
         }
-        this.paths = List.copyOf(paths);
-        this.labels = labels.clone();
-        this.superLabels = superLabels == null ? null : superLabels.clone();
-        this.classNames = classNames == null ? null : List.copyOf(classNames);
-        this.mode = mode;
-        this.name = name;
-    }
-
-    @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public long label(int index) {
-        return labels[index];
-    }
-
-    @Override
-    public long[] labels() {
         return labels.clone();
     }
 

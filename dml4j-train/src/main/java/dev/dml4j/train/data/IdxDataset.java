@@ -21,19 +21,18 @@ import dev.dml4j.util.Ops;
  * (detected from their first bytes, not their names). Pixels are kept as one compact byte array (1 byte per pixel)
  * and turned into float32 [1, H, W] in [0, 1] only when an item is read.
  */
-public final class IdxDataset implements ImageDataset {
+public final class IdxDataset extends ArrayLabelledDataset {
     /** IDX type code for unsigned bytes, the only element type of the MNIST family. */
     private static final int UBYTE = 0x08;
 
     private final byte[] pixels;
-    private final long[] labels;
     private final int rows;
     private final int cols;
     private final String name;
 
     private IdxDataset(byte[] pixels, long[] labels, int rows, int cols, String name) {
+        super(labels);
         this.pixels = pixels;
-        this.labels = labels;
         this.rows = rows;
         this.cols = cols;
         this.name = name;
@@ -209,21 +208,6 @@ public final class IdxDataset implements ImageDataset {
             throw new IOException(p + " has trailing bytes after the data its header announces: corrupt file or"
                     + " wrong header");
         }
-    }
-
-    @Override
-    public int size() {
-        return labels.length;
-    }
-
-    @Override
-    public long label(int index) {
-        return labels[index];
-    }
-
-    @Override
-    public long[] labels() {
-        return labels.clone();
     }
 
     @Override
