@@ -18,6 +18,9 @@ import dev.dml4j.util.ComponentSpec;
 import dev.dml4j.util.Components;
 import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -292,6 +295,68 @@ public class CrossBatchMemory extends MetricLoss {
     protected LossTerms computeLoss(NDArray embeddings, NDArray labels, IndicesTuple tuple, NDArray refEmbeddings,
             NDArray refLabels) {
         throw new UnsupportedOperationException("CrossBatchMemory computes its loss in forward");
+    }
+
+    /**
+     * Writes the queue — the memory rows, their labels, the queue position and whether it has wrapped — so that a
+     * resumed training run continues with the same memory ({@link #readState}); an empty queue is one {@code false}.
+     */
+    public void writeState(DataOutputStream out) throws IOException {
+        out.writeBoolean(embeddingMemory != null);
+        if (embeddingMemory == null) {
+            return;
+        }
+        out.writeInt(memorySize);
+        out.writeInt(embeddingSize);
+        out.writeInt(queueIdx);
+        out.writeBoolean(hasBeenFilled);
+        for (NDArray a : new NDArray[] {embeddingMemory, labelMemory}) {
+            byte[] b = a.encode();
+            out.writeInt(b.length);
+            out.write(b);
+        }
+    }
+
+    /** Restores the queue written by {@link #writeState} (same memory and embedding size), replacing the current one. */
+    public void readState(DataInputStream in) throws IOException {
+        resetQueue();
+        if (!in.readBoolean()) {
+            return;
+        }
+        int size = in.readInt();
+        int dim = in.readInt();
+        if (size != memorySize || dim != embeddingSize) {
+            throw new IOException("the saved CrossBatchMemory queue holds " + size + " x " + dim + " but this one is "
+                    + memorySize + " x " + embeddingSize + ": resume with the same memory_size and embedding_size");
+        }
+        int position = in.readInt();
+        boolean wrapped = in.readBoolean();
+        if (position < 0 || position >= memorySize) {
+            throw new IOException("corrupt CrossBatchMemory state: queue position " + position + " outside [0, "
+                    + memorySize + ")");
+        }
+        NDManager m = NDManager.newBaseManager();
+        NDArray[] arrays = new NDArray[2];
+        try {
+            for (int i = 0; i < 2; i++) {
+                arrays[i] = Ops.owned(NDArray.decode(m, in.readNBytes(in.readInt())));
+                NDScope.unregister(arrays[i]);
+            }
+        } catch (RuntimeException e) {
+            m.close();
+            throw new IOException("corrupt CrossBatchMemory state: " + e.getMessage(), e);
+        }
+        if (!arrays[0].getShape().equals(new Shape(memorySize, embeddingSize))
+                || !arrays[1].getShape().equals(new Shape(memorySize))) {
+            m.close();
+            throw new IOException("corrupt CrossBatchMemory state: arrays of shape " + arrays[0].getShape() + " and "
+                    + arrays[1].getShape());
+        }
+        stateManager = m;
+        embeddingMemory = arrays[0];
+        labelMemory = arrays[1];
+        queueIdx = position;
+        hasBeenFilled = wrapped;
     }
 
     /** Empties the memory (the next batch starts a new queue). */

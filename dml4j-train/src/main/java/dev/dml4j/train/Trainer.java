@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
 import dev.dml4j.loss.CenterLoss;
+import dev.dml4j.loss.CrossBatchMemory;
 import dev.dml4j.loss.LossParameter;
 import dev.dml4j.loss.MetricLoss;
 import dev.dml4j.loss.MultipleLosses;
@@ -53,7 +54,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 public final class Trainer implements AutoCloseable {
     private static final int MAGIC = 0x444d4c43; // "DMLC"
-    private static final int VERSION = 1;
+    /** 2: adds the queues of cross-batch memories (version 1 files still load, with empty queues). */
+    private static final int VERSION = 2;
     /** File names inside the output folder. */
     public static final String CHECKPOINT = "checkpoint.bin";
     /** The final model. */
@@ -76,6 +78,8 @@ public final class Trainer implements AutoCloseable {
     private final ParameterOptimizer lossOpt;
     private final List<CenterLoss> ruleCenterLosses = new ArrayList<>();
     private final List<WeightedLoss> weighted = new ArrayList<>();
+    /** Cross-batch memories among the losses: their queues are part of the checkpoint. */
+    private final List<CrossBatchMemory> memories = new ArrayList<>();
     private final PrintStream console;
 
     private int epoch;
@@ -137,6 +141,9 @@ public final class Trainer implements AutoCloseable {
         }
         if (l instanceof WeightedLoss w) {
             weighted.add(w);
+        }
+        if (l instanceof CrossBatchMemory c) {
+            memories.add(c);
         }
     }
 
@@ -378,6 +385,10 @@ public final class Trainer implements AutoCloseable {
         trunkOpt.writeState(out);
         embedderOpt.writeState(out);
         lossOpt.writeState(out);
+        out.writeInt(memories.size());
+        for (CrossBatchMemory c : memories) {
+            c.writeState(out);
+        }
     }
 
     private static void writeMetrics(DataOutputStream out, Map<String, Double> m) throws IOException {
@@ -404,7 +415,7 @@ public final class Trainer implements AutoCloseable {
                 throw new IOException(file + " is not a dml4j checkpoint (bad magic number)");
             }
             int v = in.readInt();
-            if (v != VERSION) {
+            if (v != VERSION && v != 1) {
                 throw new IOException("unsupported checkpoint version " + v + " in " + file);
             }
             long seed = in.readLong();
@@ -453,6 +464,15 @@ public final class Trainer implements AutoCloseable {
             trunkOpt.readState(in);
             embedderOpt.readState(in);
             lossOpt.readState(in);
+            // version 1 did not save cross-batch memories: their queues start empty
+            int nm = v == 1 ? 0 : in.readInt();
+            if (v != 1 && nm != memories.size()) {
+                throw new IOException("the checkpoint holds " + nm + " cross-batch memories but this run's losses "
+                        + "have " + memories.size() + ": resume with the same losses");
+            }
+            for (int i = 0; i < nm; i++) {
+                memories.get(i).readState(in);
+            }
         } catch (java.io.EOFException e) {
             throw new IOException("checkpoint " + file + " is truncated", e);
         }

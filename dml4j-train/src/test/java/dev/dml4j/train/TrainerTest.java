@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.dml4j.loss.CenterLoss;
+import dev.dml4j.loss.ContrastiveLoss;
+import dev.dml4j.loss.CrossBatchMemory;
 import dev.dml4j.loss.MetricLoss;
 import dev.dml4j.loss.MultipleLosses;
 import dev.dml4j.loss.NormalizedSoftmaxLoss;
@@ -203,6 +205,32 @@ class TrainerTest {
             t.fit(resume);
             return new float[][] {weights(m), loss.parameters().get(0).value().toFloatArray()};
         }
+    }
+
+    /** Contrastive loss against a cross-batch memory of 60 embeddings (batches of 24: it wraps) for {@code epochs}. */
+    private float[][] memoryRun(Path out, int epochs, boolean resume) throws IOException {
+        try (CrossBatchMemory loss = new CrossBatchMemory(new ContrastiveLoss(), SPEC.embeddingSize(), 60, null);
+             EmbeddingModel m = EmbeddingModel.create(SPEC, 0);
+             Trainer t = new Trainer(m, loss, null, train, sampler(), null, null, config(epochs, out, 0), quiet)) {
+            t.fit(resume);
+            java.io.ByteArrayOutputStream queue = new java.io.ByteArrayOutputStream();
+            loss.writeState(new java.io.DataOutputStream(queue));
+            byte[] q = queue.toByteArray();
+            float[] asFloats = new float[q.length];
+            for (int i = 0; i < q.length; i++) {
+                asFloats[i] = q[i];
+            }
+            return new float[][] {weights(m), asFloats};
+        }
+    }
+
+    @Test
+    void resumeRestoresTheCrossBatchMemoryQueueExactly() throws IOException {
+        float[][] reference = memoryRun(tmp.resolve("a"), 2, false);
+        memoryRun(tmp.resolve("b"), 1, false);
+        float[][] resumed = memoryRun(tmp.resolve("b"), 2, true);
+        assertArrayEquals(reference[0], resumed[0], "model");
+        assertArrayEquals(reference[1], resumed[1], "queue (rows, labels, position)");
     }
 
     @Test
