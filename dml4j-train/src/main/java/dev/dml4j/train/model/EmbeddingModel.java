@@ -40,12 +40,15 @@ import java.util.Map;
  */
 public final class EmbeddingModel implements AutoCloseable {
     private static final int MAGIC = 0x444d4c4d; // "DMLM"
-    private static final int VERSION = 1;
+    /** 2: the TorchScript trunk's file is stored in the model file (version 1 files still load, from the path). */
+    private static final int VERSION = 2;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelSpec spec;
     private final NDManager manager;
     private final Model torchModel;
+    /** The TorchScript file's bytes (stored with the model so a saved model loads without it), or null. */
+    private final byte[] torchScript;
     private final Block trunk;
     private final Block embedder;
     private final long featureSize;
@@ -60,6 +63,7 @@ public final class EmbeddingModel implements AutoCloseable {
         Engine.getInstance().setRandomSeed((int) seed);
         Shape input = new Shape(2, spec.channels(), spec.height(), spec.width());
         Model tm = null;
+        byte[] ts = null;
         Block t;
         long f;
         switch (spec.backbone()) {
@@ -79,6 +83,7 @@ public final class EmbeddingModel implements AutoCloseable {
                 if (!Files.isRegularFile(p)) {
                     throw new IOException("TorchScript file not found: " + p.toAbsolutePath());
                 }
+                ts = Files.readAllBytes(p);
                 tm = Model.newInstance("trunk", Device.cpu(), "PyTorch");
                 try {
                     tm.load(p, null, Map.of("trainParam", "true"));
@@ -91,6 +96,7 @@ public final class EmbeddingModel implements AutoCloseable {
             }
         }
         this.torchModel = tm;
+        this.torchScript = ts;
         this.trunk = t;
         this.featureSize = f;
         this.embedder = EmbedderHead.build(spec.embeddingSize(), spec.batchNorm(), spec.l2Normalize());
@@ -238,21 +244,33 @@ public final class EmbeddingModel implements AutoCloseable {
         }
     }
 
-    /** Writes the spec (JSON header) and every parameter, including batch-norm running statistics. */
+    /**
+     * Writes the spec (JSON header), the TorchScript trunk's file when there is one, and every parameter, including
+     * batch-norm running statistics.
+     */
     public void write(DataOutputStream out) throws IOException {
         out.writeInt(MAGIC);
         out.writeInt(VERSION);
         out.writeUTF(JSON.writeValueAsString(spec));
+        out.writeInt(torchScript == null ? 0 : torchScript.length);
+        if (torchScript != null) {
+            out.write(torchScript);
+        }
         trunk.saveParameters(out);
         embedder.saveParameters(out);
     }
 
-    /** Reads parameters written by {@link #write} of a model with the same spec into this model. */
+    /** Reads parameters written by {@link #write} of a model with the same spec (and TorchScript file) into this one. */
     public void readParameters(DataInputStream in) throws IOException {
-        ModelSpec stored = readHeader(in);
-        if (!JSON.writeValueAsString(stored).equals(JSON.writeValueAsString(spec))) {
-            throw new IOException("the saved model is " + JSON.writeValueAsString(stored) + " but this run builds "
-                    + JSON.writeValueAsString(spec) + ": use the same model settings");
+        Header stored = readHeader(in);
+        if (!sameArchitecture(stored.spec(), spec)) {
+            throw new IOException("the saved model is " + JSON.writeValueAsString(stored.spec()) + " but this run "
+                    + "builds " + JSON.writeValueAsString(spec) + ": use the same model settings");
+        }
+        if (stored.torchScript() != null && torchScript != null
+                && !java.util.Arrays.equals(stored.torchScript(), torchScript)) {
+            throw new IOException("the saved model was trained with another TorchScript file than "
+                    + spec.torchscript() + ": use the same file");
         }
         try {
             trunk.loadParameters(manager, in);
@@ -263,15 +281,46 @@ public final class EmbeddingModel implements AutoCloseable {
         trackGradients();
     }
 
-    private static ModelSpec readHeader(DataInputStream in) throws IOException {
+    /** Same settings; a TorchScript trunk's path may differ (its bytes are compared where both are known). */
+    private static boolean sameArchitecture(ModelSpec a, ModelSpec b) throws IOException {
+        return JSON.writeValueAsString(withoutPath(a)).equals(JSON.writeValueAsString(withoutPath(b)));
+    }
+
+    private static ModelSpec withPath(ModelSpec s, String torchscript) {
+        return new ModelSpec(s.backbone(), torchscript, s.channels(), s.height(), s.width(), s.embeddingSize(),
+                s.pooling(), s.batchNorm(), s.l2Normalize(), s.widths());
+    }
+
+    private static ModelSpec withoutPath(ModelSpec s) {
+        return s.torchscript() == null ? s : withPath(s, "(any path)");
+    }
+
+    /** A model file's header: the spec and, from version 2 on, the TorchScript trunk's bytes (null when none). */
+    private record Header(ModelSpec spec, byte[] torchScript) {
+    }
+
+    private static Header readHeader(DataInputStream in) throws IOException {
         if (in.readInt() != MAGIC) {
             throw new IOException("not a dml4j model file (bad magic number); save one with 'dml4j train'");
         }
         int v = in.readInt();
-        if (v != VERSION) {
-            throw new IOException("unsupported dml4j model file version " + v + " (this build reads " + VERSION + ")");
+        if (v != VERSION && v != 1) {
+            throw new IOException("unsupported dml4j model file version " + v + " (this build reads 1 and "
+                    + VERSION + ")");
         }
-        return JSON.readValue(in.readUTF(), ModelSpec.class);
+        ModelSpec spec = JSON.readValue(in.readUTF(), ModelSpec.class);
+        if (v == 1) {
+            return new Header(spec, null);
+        }
+        int n = in.readInt();
+        if (n < 0) {
+            throw new IOException("corrupt dml4j model file: TorchScript size " + n);
+        }
+        byte[] ts = in.readNBytes(n);
+        if (ts.length != n) {
+            throw new IOException("dml4j model file is truncated inside its TorchScript trunk");
+        }
+        return new Header(spec, n == 0 ? null : ts);
     }
 
     /** Saves the model to a file (see {@link #write}). */
@@ -279,23 +328,40 @@ public final class EmbeddingModel implements AutoCloseable {
         dev.dml4j.train.AtomicFiles.write(file, this::write);
     }
 
-    /** Loads a model saved by {@link #save}: rebuilds it from the stored spec, then reads its parameters. */
+    /**
+     * Loads a model saved by {@link #save}: rebuilds it from the stored spec, then reads its parameters. A TorchScript
+     * trunk comes from the model file itself (written to a temporary file for the engine), so the original .pt file
+     * is not needed; files of version 1 still load it from the stored path.
+     */
     public static EmbeddingModel load(Path file) throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file not found: " + file.toAbsolutePath());
         }
-        ModelSpec spec;
+        Header header;
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            spec = readHeader(in);
+            header = readHeader(in);
         }
-        EmbeddingModel m = create(spec, 0);
-        try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            m.readParameters(in);
-        } catch (IOException | RuntimeException e) {
-            m.close();
-            throw e;
+        ModelSpec spec = header.spec();
+        Path trunkFile = null;
+        if (header.torchScript() != null) {
+            trunkFile = Files.createTempFile("dml4j-trunk", ".pt");
+            Files.write(trunkFile, header.torchScript());
+            spec = withPath(spec, trunkFile.toString());
         }
-        return m;
+        try {
+            EmbeddingModel m = create(spec, 0);
+            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
+                m.readParameters(in);
+            } catch (IOException | RuntimeException e) {
+                m.close();
+                throw e;
+            }
+            return m;
+        } finally {
+            if (trunkFile != null) {
+                Files.deleteIfExists(trunkFile); // the engine has read it
+            }
+        }
     }
 
     /** Frees the parameters. */

@@ -146,6 +146,28 @@ class EmbeddingModelTest {
     }
 
     @Test
+    void savedTorchScriptModelLoadsWithoutItsPtFile() throws IOException {
+        Path pt = tmp.resolve("copy.pt");
+        java.nio.file.Files.copy(fixture(), pt);
+        ModelSpec spec = new ModelSpec("torchscript", pt.toString(), 1, 8, 8, 3, "avg", false, false, null);
+        Path file = tmp.resolve("ts.dml4j");
+        float[] before;
+        try (EmbeddingModel t = EmbeddingModel.create(spec, 0); NDManager m = t.manager().newSubManager()) {
+            before = t.forward(images(m, 4, 1, 8, 8), false).toFloatArray();
+            t.save(file);
+        }
+        java.nio.file.Files.delete(pt);
+        try (EmbeddingModel loaded = EmbeddingModel.load(file); NDManager m = NDManager.newBaseManager()) {
+            assertArrayEquals(before, loaded.forward(images(m, 4, 1, 8, 8), false).toFloatArray(), 1e-6f);
+            Path again = tmp.resolve("again.dml4j");
+            loaded.save(again); // a loaded model saves its trunk again
+            try (EmbeddingModel twice = EmbeddingModel.load(again)) {
+                assertArrayEquals(before, twice.forward(images(m, 4, 1, 8, 8), false).toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
+    @Test
     void badInputGivesClearErrors() throws IOException {
         assertTrue(assertThrows(IllegalArgumentException.class, () -> ModelSpec.smallCnn(1, 28, 28, 0)).getMessage()
                 .contains("embedding size"));
