@@ -102,6 +102,21 @@ class ProxyAnchorLossTest {
         }
     }
 
+    /** The guarded path's gradient by finite differences (raw Euclidean distances: no bound), with miner weights. */
+    @Test
+    void guardedPathGradientMatchesFiniteDifferences() {
+        try (NDManager m = NDManager.newBaseManager();
+             ProxyAnchorLoss loss = new ProxyAnchorLoss(CLASSES, DIM, 0.1, 4, new LpDistance(false, 2, 1), null)) {
+            loss.setWeights(GradCheck.gaussian(CLASSES, DIM, 21));
+            NDArray labels = m.create(LABELS);
+            for (boolean mined : new boolean[] {false, true}) {
+                IndicesTuple t = mined ? Tuples.randomTriplets(labels, null, 2, new Random(9)) : null;
+                GradCheck.check(x -> loss.forward(x, labels, t), GradCheck.gaussian(LABELS.length, DIM, 22), 1e-6,
+                        1e-5, 1e-8);
+            }
+        }
+    }
+
     /** The Proxy-Anchor loss for Euclidean distances, evaluated in plain double precision. */
     private static double expected(double[][] x, double[][] w, long[] labels, double alpha, double margin) {
         double pos = 0;
