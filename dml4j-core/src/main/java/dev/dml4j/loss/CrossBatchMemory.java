@@ -13,6 +13,7 @@ import dev.dml4j.mining.IndicesTuple;
 import dev.dml4j.mining.Miner;
 import dev.dml4j.mining.Tuples;
 import dev.dml4j.reduce.LossTerms;
+import dev.dml4j.util.ArrayIO;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.ComponentSpec;
 import dev.dml4j.util.Components;
@@ -310,11 +311,8 @@ public class CrossBatchMemory extends MetricLoss {
         out.writeInt(embeddingSize);
         out.writeInt(queueIdx);
         out.writeBoolean(hasBeenFilled);
-        for (NDArray a : new NDArray[] {embeddingMemory, labelMemory}) {
-            byte[] b = a.encode();
-            out.writeInt(b.length);
-            out.write(b);
-        }
+        ArrayIO.write(out, embeddingMemory);
+        ArrayIO.write(out, labelMemory);
     }
 
     /** Restores the queue written by {@link #writeState} (same memory and embedding size), replacing the current one. */
@@ -339,7 +337,7 @@ public class CrossBatchMemory extends MetricLoss {
         NDArray[] arrays = new NDArray[2];
         try {
             for (int i = 0; i < 2; i++) {
-                arrays[i] = Ops.owned(NDArray.decode(m, in.readNBytes(in.readInt())));
+                arrays[i] = Ops.owned(ArrayIO.read(in, m));
                 NDScope.unregister(arrays[i]);
             }
         } catch (RuntimeException e) {

@@ -21,6 +21,7 @@ import dev.dml4j.train.data.ImageDataset;
 import dev.dml4j.train.model.EmbeddingModel;
 import dev.dml4j.train.optim.ParameterOptimizer;
 import dev.dml4j.train.transform.Transform;
+import dev.dml4j.util.ArrayIO;
 import dev.dml4j.util.Checks;
 import dev.dml4j.util.Ops;
 import java.io.BufferedInputStream;
@@ -371,16 +372,12 @@ public final class Trainer implements AutoCloseable {
         model.write(out);
         out.writeInt(weighted.size());
         for (WeightedLoss w : weighted) {
-            byte[] b = w.getWeights().encode();
-            out.writeInt(b.length);
-            out.write(b);
+            ArrayIO.write(out, w.getWeights());
         }
         List<LossParameter> params = loss.parameters();
         out.writeInt(params.size());
         for (LossParameter p : params) {
-            byte[] b = p.value().encode();
-            out.writeInt(b.length);
-            out.write(b);
+            ArrayIO.write(out, p.value());
         }
         trunkOpt.writeState(out);
         embedderOpt.writeState(out);
@@ -439,8 +436,7 @@ public final class Trainer implements AutoCloseable {
                         + weighted.size() + ": resume with the same losses");
             }
             for (WeightedLoss w : weighted) {
-                byte[] b = in.readNBytes(in.readInt());
-                try (NDManager m = NDManager.newBaseManager(); NDArray a = NDArray.decode(m, b)) {
+                try (NDManager m = NDManager.newBaseManager(); NDArray a = ArrayIO.read(in, m)) {
                     w.setWeights(a);
                 }
             }
@@ -452,8 +448,7 @@ public final class Trainer implements AutoCloseable {
                         + params.size() + ": resume with the same losses");
             }
             for (LossParameter p : params) {
-                byte[] b = in.readNBytes(in.readInt());
-                try (NDManager m = NDManager.newBaseManager(); NDArray a = NDArray.decode(m, b)) {
+                try (NDManager m = NDManager.newBaseManager(); NDArray a = ArrayIO.read(in, m)) {
                     if (!a.getShape().equals(p.value().getShape())) {
                         throw new IOException("loss parameter '" + p.name() + "' has shape " + a.getShape()
                                 + " in the checkpoint but " + p.value().getShape() + " in this run");

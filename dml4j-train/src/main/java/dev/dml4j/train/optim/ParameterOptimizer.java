@@ -3,6 +3,7 @@ package dev.dml4j.train.optim;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.dml4j.util.ArrayIO;
 import dev.dml4j.util.Checks;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -82,9 +83,7 @@ public abstract class ParameterOptimizer implements AutoCloseable {
             out.writeLong(e.getValue().step);
             out.writeInt(e.getValue().arrays.length);
             for (NDArray a : e.getValue().arrays) {
-                byte[] b = a.encode();
-                out.writeInt(b.length);
-                out.write(b);
+                ArrayIO.write(out, a);
             }
         }
     }
@@ -109,8 +108,7 @@ public abstract class ParameterOptimizer implements AutoCloseable {
             s.step = in.readLong();
             s.arrays = new NDArray[in.readInt()];
             for (int j = 0; j < s.arrays.length; j++) {
-                byte[] b = in.readNBytes(in.readInt());
-                s.arrays[j] = NDArray.decode(manager, b);
+                s.arrays[j] = ArrayIO.read(in, manager);
                 NDScope.unregister(s.arrays[j]);
             }
             states.put(id, s);
