@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.dml4j.distance.CosineSimilarity;
 import dev.dml4j.loss.MetricLoss;
 import dev.dml4j.mining.IndicesTuple;
 import dev.dml4j.mining.Miner;
@@ -112,10 +113,10 @@ public final class BenchLossesCommand implements Runnable {
                     + perClass);
         }
         int numClasses = batch / perClass;
-        if (threads != null && threads < 1) {
-            throw new IllegalArgumentException("bench losses: --threads must be >= 1, got " + threads);
-        }
         if (threads != null) {
+            if (threads < 1) {
+                throw new IllegalArgumentException("bench losses: --threads must be >= 1, got " + threads);
+            }
             System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
         }
         String n = System.getProperty("ai.djl.pytorch.num_threads", "default");
@@ -179,11 +180,11 @@ public final class BenchLossesCommand implements Runnable {
         try (NDManager m = x.getManager().newSubManager()) {
             NDArray proxies = syntheticBatch(m, numClasses, (int) x.getShape().get(1), seed + 1);
             proxies.setRequiresGradient(true);
+            CosineSimilarity cosine = new CosineSimilarity();
             Runnable step = () -> {
                 try (NDScope scope = new NDScope();
                      GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-                    NDArray sim = x.normalize(2, 1, 1e-12).matMul(proxies.normalize(2, 1, 1e-12).transpose());
-                    Ops.backward(gc, sim.sum());
+                    Ops.backward(gc, cosine.pairwise(x, proxies).sum());
                 }
             };
             return median(step);

@@ -459,14 +459,15 @@ public final class Trainer implements AutoCloseable {
             trunkOpt.readState(in);
             embedderOpt.readState(in);
             lossOpt.readState(in);
-            // version 1 did not save cross-batch memories: their queues start empty
-            int nm = v == 1 ? 0 : in.readInt();
-            if (v != 1 && nm != memories.size()) {
-                throw new IOException("the checkpoint holds " + nm + " cross-batch memories but this run's losses "
-                        + "have " + memories.size() + ": resume with the same losses");
-            }
-            for (int i = 0; i < nm; i++) {
-                memories.get(i).readState(in);
+            if (v >= 2) { // version 1 did not save cross-batch memories: their queues start empty
+                int nm = in.readInt();
+                if (nm != memories.size()) {
+                    throw new IOException("the checkpoint holds " + nm + " cross-batch memories but this run's "
+                            + "losses have " + memories.size() + ": resume with the same losses");
+                }
+                for (CrossBatchMemory c : memories) {
+                    c.readState(in);
+                }
             }
         } catch (java.io.EOFException e) {
             throw new IOException("checkpoint " + file + " is truncated", e);
