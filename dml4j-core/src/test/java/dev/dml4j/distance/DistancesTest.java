@@ -9,7 +9,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.engine.Engine;
+import ai.djl.training.GradientCollector;
+import dev.dml4j.testing.GradCheck;
 import dev.dml4j.util.Components;
+import dev.dml4j.util.Ops;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -121,5 +125,47 @@ class DistancesTest {
         assertTrue(snr instanceof SnrDistance);
         Distance dot = Components.create(Distance.class, "DotProductSimilarity", Map.of("normalize_embeddings", true));
         assertTrue(dot.isInverted() && dot.normalizesEmbeddings());
+    }
+
+    @Test
+    void safeSqrtIsZeroWithZeroGradientAtAndBelowZero() {
+        try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray x = m.create(new double[] {-1, 0, 4, 0.25});
+            x.setRequiresGradient(true);
+            NDArray y = Ops.safeSqrt(x);
+            assertArrayEquals(new double[] {0, 0, 2, 0.5}, y.toDoubleArray(), 0);
+            gc.backward(y.sum());
+            // d√x/dx = 1 / (2√x) above 0; 0 (not ∞ or NaN) at and below 0
+            assertArrayEquals(new double[] {0, 0, 0.25, 1}, x.getGradient().toDoubleArray(), 0);
+        }
+    }
+
+    @Test
+    void euclideanGradientIsFiniteWithRepeatedRowsAndMatchesFiniteDifferences() {
+        // rows 0 and 2 are equal: their distance (and every diagonal entry) is 0, where √ has no finite slope
+        double[][] x = {{0.3, -1.2, 0.5}, {1.1, 0.4, -0.7}, {0.3, -1.2, 0.5}, {-0.6, 0.9, 0.2}};
+        double[][] w = GradCheck.gaussian(4, 4, 7);
+        for (LpDistance d : new LpDistance[] {new LpDistance(false, 2, 1), new LpDistance(false, 2, 2),
+                new LpDistance(true, 2, 1), new LpDistance(true, 2, 2)}) {
+            java.util.function.Function<NDArray, NDArray> f = e -> {
+                NDArray mat = d.pairwise(e, null);
+                return mat.mul(mat.getManager().create(w).toType(mat.getDataType(), false)).sum();
+            };
+            // central differences straddle the kink at 0 for the equal rows' pair, so compare away from it: the
+            // autograd gradient must be finite everywhere and match differences wherever the function is smooth
+            double[] g = GradCheck.check(e -> f.apply(e.add(e.getManager().create(new double[][] {{0, 0, 0},
+                    {0, 0, 0}, {1e-3, 2e-3, -1e-3}, {0, 0, 0}}).toType(e.getDataType(), false))), x, 1e-6, 1e-5, 1e-8);
+            for (double v : g) {
+                assertTrue(Double.isFinite(v), d + ": gradient not finite");
+            }
+            try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+                NDArray e = m.create(x);
+                e.setRequiresGradient(true);
+                gc.backward(f.apply(e));
+                for (double v : e.getGradient().toDoubleArray()) {
+                    assertTrue(Double.isFinite(v), d + ": gradient at zero distance not finite");
+                }
+            }
+        }
     }
 }

@@ -272,6 +272,11 @@ public final class EmbeddingModel implements AutoCloseable {
             throw new IOException("the saved model was trained with another TorchScript file than "
                     + spec.torchscript() + ": use the same file");
         }
+        readParameterValues(in);
+    }
+
+    /** Reads the trunk's and the head's parameter values, which follow the header in a model file. */
+    private void readParameterValues(DataInputStream in) throws IOException {
         try {
             trunk.loadParameters(manager, in);
             embedder.loadParameters(manager, in);
@@ -337,29 +342,29 @@ public final class EmbeddingModel implements AutoCloseable {
         if (!Files.isRegularFile(file)) {
             throw new IOException("model file not found: " + file.toAbsolutePath());
         }
-        Header header;
+        // one pass over the file: header (spec, TorchScript bytes), then the parameter values
         try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-            header = readHeader(in);
-        }
-        ModelSpec spec = header.spec();
-        Path trunkFile = null;
-        if (header.torchScript() != null) {
-            trunkFile = Files.createTempFile("dml4j-trunk", ".pt");
-            Files.write(trunkFile, header.torchScript());
-            spec = withPath(spec, trunkFile.toString());
-        }
-        try {
-            EmbeddingModel m = create(spec, 0);
-            try (DataInputStream in = new DataInputStream(new java.io.BufferedInputStream(Files.newInputStream(file)))) {
-                m.readParameters(in);
-            } catch (IOException | RuntimeException e) {
-                m.close();
-                throw e;
+            Header header = readHeader(in);
+            ModelSpec spec = header.spec();
+            Path trunkFile = null;
+            if (header.torchScript() != null) {
+                trunkFile = Files.createTempFile("dml4j-trunk", ".pt");
+                Files.write(trunkFile, header.torchScript());
+                spec = withPath(spec, trunkFile.toString());
             }
-            return m;
-        } finally {
-            if (trunkFile != null) {
-                Files.deleteIfExists(trunkFile); // the engine has read it
+            try {
+                EmbeddingModel m = create(spec, 0);
+                try {
+                    m.readParameterValues(in);
+                } catch (IOException | RuntimeException e) {
+                    m.close();
+                    throw e;
+                }
+                return m;
+            } finally {
+                if (trunkFile != null) {
+                    Files.deleteIfExists(trunkFile); // the engine has read it
+                }
             }
         }
     }
