@@ -94,6 +94,26 @@ public abstract class Distance {
         }
     }
 
+    /**
+     * The matrix's entries (rows[i], cols[i]) → [K] between query rows [M, D] and reference rows [N, D] (ref null: the
+     * query itself), computed pair by pair: the same values as picking them from {@link #pairwise} (to rounding), for
+     * O(K·D) work instead of the M × N matrix — the cheaper way when K is well below M·N (e.g. mined triplets).
+     */
+    public NDArray pairs(NDArray query, NDArray ref, NDArray rows, NDArray cols) {
+        NDArray q = maybeNormalize(query);
+        NDArray r = ref == null ? q : maybeNormalize(ref);
+        try (NDArray qr = Ops.rows(q, rows); NDArray rr = Ops.rows(r, cols)) {
+            return applyPower(computeRowwise(qr, rr));
+        } finally {
+            if (q != query) {
+                q.close();
+            }
+            if (r != q && r != ref) {
+                r.close();
+            }
+        }
+    }
+
     /** The matrix for already-normalised inputs, before the power. */
     protected abstract NDArray computeMatrix(NDArray query, NDArray ref);
 

@@ -22,6 +22,13 @@ import java.util.Random;
  * (Balntas et al. 2016). Without a miner it uses all triplets, or {@code tripletsPerAnchor} random ones.
  */
 public class TripletMarginLoss extends MetricLoss {
+    /**
+     * Below one needed distance per this many matrix entries, mined triplets take their distances pair by pair
+     * ({@link Distance#pairs}) instead of from the full matrix: element-wise work per pair is some ten times the cost of
+     * a matrix entry in the engine's matrix product, forward and backward.
+     */
+    static final int PAIRS_PER_MATRIX_ENTRY = 16;
+
     /** Use every triplet of the batch. */
     public static final int ALL = -1;
 
@@ -90,11 +97,30 @@ public class TripletMarginLoss extends MetricLoss {
         if (t.count() == 0) {
             return LossTerms.of(LossTerm.zero());
         }
-        NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-        NDArray ap = Ops.pick(mat, t.a(), t.p());
-        NDArray an = Ops.pick(mat, t.a(), t.n());
+        NDArray ap;
+        NDArray an;
+        NDArray pn = null;
+        long pairsNeeded = t.count() * (swap ? 3 : 2);
+        long m = embeddings.getShape().get(0);
+        long n = refEmbeddings == null ? m : refEmbeddings.getShape().get(0);
+        if (pairsNeeded * PAIRS_PER_MATRIX_ENTRY <= m * n) {
+            // few triplets (batch-hard: one per anchor): their distances pair by pair, not the whole matrix and its
+            // backward (batch of 256: 3 products of 256 x 256 x D)
+            ap = distance.pairs(embeddings, refEmbeddings, t.a(), t.p());
+            an = distance.pairs(embeddings, refEmbeddings, t.a(), t.n());
+            if (swap) {
+                // the matrix's entry (p, n), as the reference takes it (p as a row of the query side)
+                pn = distance.pairs(embeddings, refEmbeddings, t.p(), t.n());
+            }
+        } else {
+            NDArray mat = distance.pairwise(embeddings, refEmbeddings);
+            ap = Ops.pick(mat, t.a(), t.p());
+            an = Ops.pick(mat, t.a(), t.n());
+            if (swap) {
+                pn = Ops.pick(mat, t.p(), t.n());
+            }
+        }
         if (swap) {
-            NDArray pn = Ops.pick(mat, t.p(), t.n());
             an = Ops.closer(an, pn, distance.isInverted());
         }
         return LossTerms.of(new LossTerm(tripletLoss(ap, an), new NDArray[] {t.a(), t.p(), t.n()},

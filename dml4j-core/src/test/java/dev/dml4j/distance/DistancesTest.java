@@ -168,4 +168,44 @@ class DistancesTest {
             }
         }
     }
+
+    @Test
+    void pairsEqualTheMatrixEntriesWithTheirGradients() {
+        double[][] q = GradCheck.gaussian(5, 3, 11);
+        double[][] r = GradCheck.gaussian(4, 3, 12);
+        long[] rows = {0, 4, 2, 2, 1};
+        long[] cols = {3, 0, 2, 1, 3};
+        for (Distance d : new Distance[] {new LpDistance(), new LpDistance(false, 2, 1), new LpDistance(true, 2, 2),
+                new LpDistance(false, 1, 1), new CosineSimilarity(), new DotProductSimilarity(),
+                Components.create(Distance.class, "SNRDistance", Map.of())}) {
+            for (boolean withRef : new boolean[] {false, true}) {
+                double[][] fromMatrix = valueAndGradients(d, q, withRef ? r : null, rows, cols, true);
+                double[][] fromPairs = valueAndGradients(d, q, withRef ? r : null, rows, cols, false);
+                for (int k = 0; k < fromMatrix.length; k++) {
+                    assertArrayEquals(fromMatrix[k], fromPairs[k], 1e-12, d + (withRef ? " with ref" : "")
+                            + (k == 0 ? ": values" : ": gradient " + k));
+                }
+            }
+        }
+    }
+
+    /** The picked values, the gradient of their weighted sum w.r.t. q, and (with a reference set) w.r.t. r. */
+    private static double[][] valueAndGradients(Distance d, double[][] q0, double[][] r0, long[] rows, long[] cols,
+            boolean viaMatrix) {
+        try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray q = m.create(q0);
+            q.setRequiresGradient(true);
+            NDArray r = r0 == null ? null : m.create(r0);
+            if (r != null) {
+                r.setRequiresGradient(true);
+            }
+            NDArray i = m.create(rows);
+            NDArray j = m.create(cols);
+            NDArray v = viaMatrix ? Ops.pick(d.pairwise(q, r), i, j) : d.pairs(q, r, i, j);
+            gc.backward(v.mul(m.create(new double[] {1, -2, 3, 0.5, -1})).sum());
+            return r == null ? new double[][] {v.toDoubleArray(), q.getGradient().toDoubleArray()}
+                    : new double[][] {v.toDoubleArray(), q.getGradient().toDoubleArray(),
+                            r.getGradient().toDoubleArray()};
+        }
+    }
 }
