@@ -37,6 +37,9 @@ public class DotProductSimilarity extends Distance {
 
     @Override
     protected NDArray computeMatrix(NDArray q, NDArray r) {
+        if (r == q) {
+            return dev.dml4j.util.Ops.selfProduct(q, q);
+        }
         try (NDArray rt = r.transpose()) {
             return q.matMul(rt);
         }

@@ -358,9 +358,33 @@ public final class Ops {
     private static NDArray unclampedSquaredEuclidean(NDArray q, NDArray r, boolean unitRows) {
         try (NDArray qq = rowSquaredNorms(q, unitRows);
              NDArray rr = r == q ? qq.transpose() : rowSquaredNorms(r, unitRows).transpose();
-             NDArray q2 = q.add(q); NDArray rt = r.transpose(); NDArray qr2 = q2.matMul(rt);
+             NDArray q2 = q.add(q); NDArray qr2 = r == q ? selfProduct(q2, q) : product(q2, r);
              NDArray sum = qq.add(rr)) {
             return sum.sub(qr2);
+        }
+    }
+
+    /** left · rightᵀ. */
+    private static NDArray product(NDArray left, NDArray right) {
+        try (NDArray rt = right.transpose()) {
+            return left.matMul(rt);
+        }
+    }
+
+    /**
+     * left · rightᵀ where left is right times a constant (the Gram matrix of a batch with itself, or 2× it): the same
+     * values as {@code left.matMul(right.transpose())}, bit for bit, but one matrix product in the backward pass instead
+     * of two. The product takes right without gradient, and its transpose minus itself (exactly 0) is added, so the
+     * backward pass sends G + Gᵀ through the left side alone — the whole gradient, as ∂/∂x of c·x·xᵀ is c(G + Gᵀ)x.
+     * For a batch of 256 × 128 this saves one of the three 256 × 256 × 128 products of a distance matrix.
+     */
+    public static NDArray selfProduct(NDArray left, NDArray right) {
+        if (!left.hasGradient()) {
+            return product(left, right);
+        }
+        try (NDArray fixed = right.stopGradient(); NDArray m = product(left, fixed); NDArray md = m.stopGradient();
+             NDArray mt = m.transpose(); NDArray mdt = md.transpose(); NDArray zero = mt.sub(mdt)) {
+            return m.add(zero);
         }
     }
 

@@ -208,4 +208,28 @@ class DistancesTest {
                             r.getGradient().toDoubleArray()};
         }
     }
+
+    @Test
+    void selfProductHasTheGramMatrixValuesBitForBitAndItsGradient() {
+        double[][] x0 = GradCheck.gaussian(6, 4, 21);
+        double[][] g0 = GradCheck.gaussian(6, 6, 22);
+        for (double c : new double[] {1, 2}) {
+            double[][] plain = gram(x0, g0, c, false);
+            double[][] self = gram(x0, g0, c, true);
+            assertArrayEquals(plain[0], self[0], 0, "values, c = " + c);
+            assertArrayEquals(plain[1], self[1], 1e-12, "gradient, c = " + c);
+        }
+    }
+
+    /** c·x·xᵀ and the gradient of Σ g ⊙ (c·x·xᵀ) w.r.t. x, by a plain product or {@link Ops#selfProduct}. */
+    private static double[][] gram(double[][] x0, double[][] g0, double c, boolean self) {
+        try (NDManager m = NDManager.newBaseManager(); GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray x = m.create(x0);
+            x.setRequiresGradient(true);
+            NDArray left = Ops.mul(x, c);
+            NDArray v = self ? Ops.selfProduct(left, x) : left.matMul(x.transpose());
+            gc.backward(v.mul(m.create(g0)).sum());
+            return new double[][] {v.toDoubleArray(), x.getGradient().toDoubleArray()};
+        }
+    }
 }
