@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.training.GradientCollector;
+import dev.dml4j.mining.BatchHardMiner;
 import dev.dml4j.mining.IndicesTuple;
 import dev.dml4j.mining.Miner;
 import dev.dml4j.mining.TripletMarginMiner;
@@ -51,6 +52,52 @@ class NoLeakTest {
             total.close();
             a.close();
             b.close();
+        }
+        x.getGradient().close();
+    }
+
+    @Test
+    void fastApBatchHardAndProxyLossesLeaveNoArrayOpen() {
+        // the paths with their own temporaries: FastAP's in-place histograms and closed-form gradient, pair-by-pair
+        // distances of few mined triplets, the Gram matrix with one backward product, proxy weights
+        try (NDManager m = NDManager.newBaseManager()) {
+            NDArray x = m.create(GradCheck.gaussian(32, 8, 2)).toType(DataType.FLOAT32, false);
+            long[] lab = new long[32];
+            for (int i = 0; i < lab.length; i++) {
+                lab[i] = i / 4;
+            }
+            NDArray labels = m.create(lab);
+            x.setRequiresGradient(true);
+            MetricLoss[] losses = {new FastAPLoss(), new TripletMarginLoss(0.2), new ProxyNCALoss(8, 8, 1, null, null),
+                new NormalizedSoftmaxLoss(8, 8, 0.05, null, null)};
+            Miner miner = new BatchHardMiner();
+            stepAll(x, labels, losses, miner);
+            int before = m.getManagedArrays().size();
+            for (int i = 0; i < STEPS / 5; i++) {
+                stepAll(x, labels, losses, miner);
+            }
+            assertEquals(before, m.getManagedArrays().size(), "arrays left open after " + STEPS / 5 + " steps");
+            for (MetricLoss l : losses) {
+                l.close();
+            }
+        }
+    }
+
+    private static void stepAll(NDArray x, NDArray labels, MetricLoss[] losses, Miner miner) {
+        try (IndicesTuple t = miner.mine(x, labels);
+             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+            NDArray total = null;
+            for (MetricLoss l : losses) {
+                NDArray v = l instanceof TripletMarginLoss ? l.forward(x, labels, t) : l.forward(x, labels);
+                NDArray sum = total == null ? v : total.add(v);
+                if (total != null) {
+                    total.close();
+                    v.close();
+                }
+                total = sum;
+            }
+            dev.dml4j.util.Ops.backward(gc, total);
+            total.close();
         }
         x.getGradient().close();
     }
