@@ -21,12 +21,9 @@ class NoLeakTest {
     @Test
     void thousandStepsOfLossAndMinerLeaveNoArrayOpen() {
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(GradCheck.gaussian(64, 16, 1)).toType(DataType.FLOAT32, false);
-            long[] lab = new long[64];
-            for (int i = 0; i < lab.length; i++) {
-                lab[i] = i / 4;
-            }
-            NDArray labels = m.create(lab);
+            NDArray[] b = batch(m, 64, 16, 1);
+            NDArray x = b[0];
+            NDArray labels = b[1];
             MetricLoss loss = new TripletMarginLoss(0.2);
             MetricLoss contrastive = new ContrastiveLoss();
             Miner miner = new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, null);
@@ -61,12 +58,9 @@ class NoLeakTest {
         // the paths with their own temporaries: FastAP's in-place histograms and closed-form gradient, pair-by-pair
         // distances of few mined triplets, the Gram matrix with one backward product, proxy weights
         try (NDManager m = NDManager.newBaseManager()) {
-            NDArray x = m.create(GradCheck.gaussian(32, 8, 2)).toType(DataType.FLOAT32, false);
-            long[] lab = new long[32];
-            for (int i = 0; i < lab.length; i++) {
-                lab[i] = i / 4;
-            }
-            NDArray labels = m.create(lab);
+            NDArray[] b = batch(m, 32, 8, 2);
+            NDArray x = b[0];
+            NDArray labels = b[1];
             x.setRequiresGradient(true);
             MetricLoss[] losses = {new FastAPLoss(), new TripletMarginLoss(0.2), new ProxyNCALoss(8, 8, 1, null, null),
                 new NormalizedSoftmaxLoss(8, 8, 0.05, null, null)};
@@ -100,5 +94,14 @@ class NoLeakTest {
             total.close();
         }
         x.getGradient().close();
+    }
+
+    /** A float32 Gaussian batch [n, d] from a seed and its labels i / 4. */
+    private static NDArray[] batch(NDManager m, int n, int d, long seed) {
+        long[] lab = new long[n];
+        for (int i = 0; i < n; i++) {
+            lab[i] = i / 4;
+        }
+        return new NDArray[] {m.create(GradCheck.gaussian(n, d, seed)).toType(DataType.FLOAT32, false), m.create(lab)};
     }
 }
