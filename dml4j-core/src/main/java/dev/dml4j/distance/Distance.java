@@ -58,19 +58,8 @@ public abstract class Distance {
 
     /** The [M, N] matrix between query rows [M, D] and reference rows [N, D] (ref null: the query itself). */
     public NDArray pairwise(NDArray query, NDArray ref) {
-        NDArray q = maybeNormalize(query);
-        NDArray r = ref == null || ref == query ? q : maybeNormalize(ref);
-        try {
-            NDArray mat = computeMatrix(q, r);
-            return applyPower(mat);
-        } finally {
-            if (r != q && r != ref) {
-                r.close();
-            }
-            if (q != query) {
-                q.close();
-            }
-        }
+        // r is q itself for a batch against itself: computeMatrix recognises that (one product, shared norms)
+        return onNormalized(query, ref, (q, r) -> applyPower(computeMatrix(q, r)));
     }
 
     /** The [N, N] matrix of a set of embeddings with itself. */
@@ -80,18 +69,7 @@ public abstract class Distance {
 
     /** Row-wise values between q[i] and r[i] (both [K, D]) → [K], normalised and powered like the matrix. */
     public NDArray rowwise(NDArray query, NDArray ref) {
-        NDArray q = maybeNormalize(query);
-        NDArray r = maybeNormalize(ref);
-        try {
-            return applyPower(computeRowwise(q, r));
-        } finally {
-            if (q != query) {
-                q.close();
-            }
-            if (r != ref) {
-                r.close();
-            }
-        }
+        return onNormalized(query, ref, (q, r) -> applyPower(computeRowwise(q, r)));
     }
 
     /**
@@ -100,16 +78,28 @@ public abstract class Distance {
      * O(K·D) work instead of the M × N matrix — the cheaper way when K is well below M·N (e.g. mined triplets).
      */
     public NDArray pairs(NDArray query, NDArray ref, NDArray rows, NDArray cols) {
-        NDArray q = maybeNormalize(query);
-        NDArray r = ref == null ? q : maybeNormalize(ref);
-        try (NDArray qr = Ops.rows(q, rows); NDArray rr = Ops.rows(r, cols)) {
-            return applyPower(computeRowwise(qr, rr));
-        } finally {
-            if (q != query) {
-                q.close();
+        return onNormalized(query, ref, (q, r) -> {
+            try (NDArray qr = Ops.rows(q, rows); NDArray rr = Ops.rows(r, cols)) {
+                return applyPower(computeRowwise(qr, rr));
             }
+        });
+    }
+
+    /**
+     * {@code f(q, r)} on the normalised query and reference (r is q when ref is null or the query itself), closing
+     * the normalised copies afterwards (the inputs themselves are never closed).
+     */
+    private NDArray onNormalized(NDArray query, NDArray ref, java.util.function.BinaryOperator<NDArray> f) {
+        NDArray q = maybeNormalize(query);
+        NDArray r = ref == null || ref == query ? q : maybeNormalize(ref);
+        try {
+            return f.apply(q, r);
+        } finally {
             if (r != q && r != ref) {
                 r.close();
+            }
+            if (q != query) {
+                q.close();
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.dml4j.distance;
 
 import ai.djl.ndarray.NDArray;
+import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
 
 /** The dot product q·r (a similarity: inverted); with normalisation it equals cosine similarity. */
@@ -37,12 +38,7 @@ public class DotProductSimilarity extends Distance {
 
     @Override
     protected NDArray computeMatrix(NDArray q, NDArray r) {
-        if (r == q) {
-            return dev.dml4j.util.Ops.selfProduct(q, q);
-        }
-        try (NDArray rt = r.transpose()) {
-            return q.matMul(rt);
-        }
+        return r == q ? Ops.selfProduct(q, q) : Ops.product(q, r);
     }
 
     @Override

@@ -15,6 +15,7 @@ import dev.dml4j.util.Checks;
 import dev.dml4j.util.Ops;
 import dev.dml4j.util.Params;
 import java.util.Random;
+import java.util.function.BinaryOperator;
 
 /**
  * Triplet margin loss (Weinberger &amp; Saul 2009; Schroff et al. 2015): [d(a,p) − d(a,n) + margin]<sub>+</sub>
@@ -97,31 +98,22 @@ public class TripletMarginLoss extends MetricLoss {
         if (t.count() == 0) {
             return LossTerms.of(LossTerm.zero());
         }
-        NDArray ap;
-        NDArray an;
-        NDArray pn = null;
-        long pairsNeeded = t.count() * (swap ? 3 : 2);
         long m = embeddings.getShape().get(0);
         long n = refEmbeddings == null ? m : refEmbeddings.getShape().get(0);
-        if (pairsNeeded * PAIRS_PER_MATRIX_ENTRY <= m * n) {
-            // few triplets (batch-hard: one per anchor): their distances pair by pair, not the whole matrix and its
-            // backward (batch of 256: 3 products of 256 x 256 x D)
-            ap = distance.pairs(embeddings, refEmbeddings, t.a(), t.p());
-            an = distance.pairs(embeddings, refEmbeddings, t.a(), t.n());
-            if (swap) {
-                // the matrix's entry (p, n), as the reference takes it (p as a row of the query side)
-                pn = distance.pairs(embeddings, refEmbeddings, t.p(), t.n());
-            }
+        // distance(rows, cols): the matrix's entries, from the matrix itself or, for few triplets (batch-hard: one per
+        // anchor), pair by pair without the whole matrix and its backward (batch of 256: 3 products of 256 x 256 x D)
+        BinaryOperator<NDArray> d;
+        if (t.count() * (swap ? 3 : 2) * PAIRS_PER_MATRIX_ENTRY <= m * n) {
+            d = (rows, cols) -> distance.pairs(embeddings, refEmbeddings, rows, cols);
         } else {
             NDArray mat = distance.pairwise(embeddings, refEmbeddings);
-            ap = Ops.pick(mat, t.a(), t.p());
-            an = Ops.pick(mat, t.a(), t.n());
-            if (swap) {
-                pn = Ops.pick(mat, t.p(), t.n());
-            }
+            d = (rows, cols) -> Ops.pick(mat, rows, cols);
         }
+        NDArray ap = d.apply(t.a(), t.p());
+        NDArray an = d.apply(t.a(), t.n());
         if (swap) {
-            an = Ops.closer(an, pn, distance.isInverted());
+            // the matrix's entry (p, n), as the reference takes it (p as a row of the query side)
+            an = Ops.closer(an, d.apply(t.p(), t.n()), distance.isInverted());
         }
         return LossTerms.of(new LossTerm(tripletLoss(ap, an), new NDArray[] {t.a(), t.p(), t.n()},
                 ReductionType.TRIPLET));

@@ -364,8 +364,8 @@ public final class Ops {
         }
     }
 
-    /** left · rightᵀ. */
-    private static NDArray product(NDArray left, NDArray right) {
+    /** left · rightᵀ for rows left [M, D] and right [N, D] → [M, N]. */
+    public static NDArray product(NDArray left, NDArray right) {
         try (NDArray rt = right.transpose()) {
             return left.matMul(rt);
         }
