@@ -22,35 +22,9 @@ class NoLeakTest {
     void thousandStepsOfLossAndMinerLeaveNoArrayOpen() {
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray[] b = batch(m, 64, 16, 1);
-            NDArray x = b[0];
-            NDArray labels = b[1];
-            MetricLoss loss = new TripletMarginLoss(0.2);
-            MetricLoss contrastive = new ContrastiveLoss();
-            Miner miner = new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, null);
-            x.setRequiresGradient(true);
-            // one step to let lazily created arrays (gradient buffers) appear
-            step(x, labels, loss, contrastive, miner);
-            int before = m.getManagedArrays().size();
-            for (int i = 0; i < STEPS; i++) {
-                step(x, labels, loss, contrastive, miner);
-            }
-            int after = m.getManagedArrays().size();
-            assertEquals(before, after, "arrays left open after 1,000 steps: " + (after - before));
+            assertNoArrayLeftOpen(m, b[0], b[1], new MetricLoss[] {new TripletMarginLoss(0.2), new ContrastiveLoss()},
+                    new TripletMarginMiner(0.2, TripletMarginMiner.Type.SEMIHARD, null), STEPS);
         }
-    }
-
-    private static void step(NDArray x, NDArray labels, MetricLoss loss, MetricLoss contrastive, Miner miner) {
-        try (IndicesTuple t = miner.mine(x, labels);
-             GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDArray a = loss.forward(x, labels, t);
-            NDArray b = contrastive.forward(x, labels);
-            NDArray total = a.add(b);
-            dev.dml4j.util.Ops.backward(gc, total);
-            total.close();
-            a.close();
-            b.close();
-        }
-        x.getGradient().close();
     }
 
     @Test
@@ -59,24 +33,33 @@ class NoLeakTest {
         // distances of few mined triplets, the Gram matrix with one backward product, proxy weights
         try (NDManager m = NDManager.newBaseManager()) {
             NDArray[] b = batch(m, 32, 8, 2);
-            NDArray x = b[0];
-            NDArray labels = b[1];
-            x.setRequiresGradient(true);
             MetricLoss[] losses = {new FastAPLoss(), new TripletMarginLoss(0.2), new ProxyNCALoss(8, 8, 1, null, null),
                 new NormalizedSoftmaxLoss(8, 8, 0.05, null, null)};
-            Miner miner = new BatchHardMiner();
-            stepAll(x, labels, losses, miner);
-            int before = m.getManagedArrays().size();
-            for (int i = 0; i < STEPS / 5; i++) {
-                stepAll(x, labels, losses, miner);
-            }
-            assertEquals(before, m.getManagedArrays().size(), "arrays left open after " + STEPS / 5 + " steps");
+            assertNoArrayLeftOpen(m, b[0], b[1], losses, new BatchHardMiner(), STEPS / 5);
             for (MetricLoss l : losses) {
                 l.close();
             }
         }
     }
 
+    /**
+     * Runs {@code steps} training steps of the summed losses (the triplet loss on the miner's tuple) after one step
+     * that lets lazily created arrays (gradient buffers) appear, and asserts that {@code m} holds as many arrays after
+     * them as before.
+     */
+    private static void assertNoArrayLeftOpen(NDManager m, NDArray x, NDArray labels, MetricLoss[] losses, Miner miner,
+            int steps) {
+        x.setRequiresGradient(true);
+        stepAll(x, labels, losses, miner);
+        int before = m.getManagedArrays().size();
+        for (int i = 0; i < steps; i++) {
+            stepAll(x, labels, losses, miner);
+        }
+        int after = m.getManagedArrays().size();
+        assertEquals(before, after, "arrays left open after " + steps + " steps: " + (after - before));
+    }
+
+    /** One step: mine, sum the losses (the triplet loss on the tuple), back-propagate, close what it made. */
     private static void stepAll(NDArray x, NDArray labels, MetricLoss[] losses, Miner miner) {
         try (IndicesTuple t = miner.mine(x, labels);
              GradientCollector gc = Engine.getInstance().newGradientCollector()) {
